@@ -1,0 +1,62 @@
+# Loket — the two commands a newcomer needs are `make demo` and `make test`.
+# Everything is installed into .venv from the lock files; nothing outside the project is changed.
+
+PYTHON   ?= $(shell bin/find-python)
+VENV     := .venv
+BIN      := $(VENV)/bin
+HOST     ?= 127.0.0.1
+PORT     ?= 8000
+export DJANGO_SETTINGS_MODULE := loket.settings
+
+.PHONY: install install-dev demo serve test lint format typecheck bench lock clean eval-wegwijzer
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	@touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+## demo: install, migrate an SQLite database under var/, load the demo data, serve on :8000
+demo: install
+	LOKET_MODE=demo $(BIN)/loket migrate --noinput
+	LOKET_MODE=demo $(BIN)/loket load_demo
+	@echo
+	@echo "  Loket demo: http://$(HOST):$(PORT)/   (staff accounts and passwords: see README.md)"
+	@echo
+	LOKET_MODE=demo $(BIN)/loket runserver $(HOST):$(PORT)
+
+## test: lint, type check, then the whole suite on SQLite and on PostgreSQL (where reachable)
+test: install-dev lint typecheck
+	$(BIN)/python bin/test-lanes $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check src tests bin/test-lanes
+	$(BIN)/ruff format --check src tests bin/test-lanes
+
+format: install-dev
+	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests
+
+typecheck: install-dev
+	LOKET_MODE=test $(BIN)/mypy
+
+bench: install-dev
+	@echo "make bench: no benchmarks yet — the benchmark issue adds them under bench/."
+
+## lock: re-pin every dependency for every supported Python (needs network access to PyPI)
+lock: install
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 pyproject.toml -o requirements.lock
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --extra dev pyproject.toml -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3 var/media var/static

@@ -1,0 +1,1 @@
+"""Loket: one front door for municipal service delivery."""

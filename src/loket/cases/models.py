@@ -1,0 +1,151 @@
+"""Cases (zaken) made from a product's case type, with their stored deadlines.
+
+Deadlines are computed by ``loket.cases.services`` when a case changes and stored (``due_at``,
+``at_risk_at``, both indexed), so a queue sorted or filtered by due state is a plain index scan.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from loket.catalogue.models import CaseType, Channel, Product, ResultType, StatusStep
+from loket.contacts.models import Organisation, Person
+from loket.organisation.models import Partner, Team
+from loket.tenancy.models import Municipality, TenantOwned
+
+
+class DueState(models.TextChoices):
+    ON_TRACK = "on_track", _("on track")
+    AT_RISK = "at_risk", _("at risk")
+    OVERDUE = "overdue", _("overdue")
+    CLOSED = "closed", _("closed")
+
+
+class Confidentiality(models.TextChoices):
+    """ZGW vertrouwelijkheidaanduiding, the levels a municipality uses for cases."""
+
+    PUBLIC = "openbaar", _("public")
+    CASE_SENSITIVE = "zaakvertrouwelijk", _("case-confidential")
+    CONFIDENTIAL = "vertrouwelijk", _("confidential")
+
+
+class Case(TenantOwned):
+    partner_scope = "partner"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    identification = models.CharField(
+        _("reference"), max_length=40, help_text=_("ZAAK-2026-0000123; never changes")
+    )
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="cases")
+    case_type = models.ForeignKey(CaseType, on_delete=models.PROTECT, related_name="cases")
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    initiator_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    initiator_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    channel = models.CharField(_("intake channel"), max_length=20, choices=Channel.choices)
+    confidentiality = models.CharField(
+        _("confidentiality"),
+        max_length=20,
+        choices=Confidentiality.choices,
+        default=Confidentiality.CASE_SENSITIVE,
+    )
+    started_at = models.DateTimeField(_("received"))
+    due_at = models.DateTimeField(_("planned end"), help_text=_("From the product's service norm"))
+    at_risk_at = models.DateTimeField(_("at risk from"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    status = models.ForeignKey(
+        StatusStep, on_delete=models.PROTECT, related_name="+", verbose_name=_("current step")
+    )
+    result = models.ForeignKey(
+        ResultType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    version = models.PositiveIntegerField(default=1, help_text=_("Raised on every change"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "identification"], name="case_identification_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "closed_at", "due_at"]),
+            models.Index(fields=["team", "closed_at", "due_at"]),
+            models.Index(fields=["partner", "closed_at", "due_at"]),
+            models.Index(fields=["assignee", "closed_at", "due_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identification} {self.subject}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    def due_state(self, now: datetime | None = None) -> DueState:
+        if self.closed_at is not None:
+            return DueState.CLOSED
+        now = now or timezone.now()
+        if now > self.due_at:
+            return DueState.OVERDUE
+        if now >= self.at_risk_at:
+            return DueState.AT_RISK
+        return DueState.ON_TRACK
+
+
+class CaseStatus(models.Model):
+    """Append-only history of a case's steps; ``Case.status`` is the latest."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="statuses")
+    step = models.ForeignKey(StatusStep, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(_("set at"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("explanation"), blank=True)
+
+    class Meta:
+        verbose_name = _("case status")
+        verbose_name_plural = _("case statuses")
+        ordering = ["set_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.step} ({self.set_at:%d-%m-%Y})"
+
+
+class CaseSequence(models.Model):
+    """The last number handed out per municipality and year, claimed under a row lock."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "year"], name="case_sequence_unique")
+        ]

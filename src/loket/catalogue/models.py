@@ -1,0 +1,255 @@
+"""The catalogue of products and services (PDC) and the case types behind them.
+
+Vocabulary follows the ZGW Catalogi model: a *case type* (zaaktype) has ordered *status steps*
+(statustypen; the step with the highest number is final and closes the case) and *result types*
+(resultaattypen). A *product* is what a resident asks for; it names its case type, its service
+norm and the team or partner that handles it.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from loket.lib.calendar import Term
+from loket.lib.i18n import localized
+from loket.organisation.models import Partner, Team
+from loket.tenancy.models import Municipality, Package
+
+
+def validate_term(value: str) -> None:
+    try:
+        Term.parse(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class Channel(models.TextChoices):
+    COUNTER = "balie", _("counter")
+    PHONE = "telefoon", _("phone")
+    WEB = "web", _("website")
+    EMAIL = "e-mail", _("e-mail")
+    LETTER = "brief", _("letter")
+    APP = "app", _("app")
+    CHAT = "chat", _("chat")
+    SOCIAL = "social", _("social media")
+
+
+class CaseType(models.Model):
+    code = models.SlugField(unique=True)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    allows_suspension = models.BooleanField(
+        _("suspension allowed"), default=False, help_text=_("Awb art. 4:15")
+    )
+    allows_extension = models.BooleanField(
+        _("extension allowed"), default=False, help_text=_("Awb art. 4:14")
+    )
+
+    class Meta:
+        verbose_name = _("case type")
+        verbose_name_plural = _("case types")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    @cached_property
+    def ordered_steps(self) -> list[StatusStep]:
+        return list(self.steps.order_by("number"))
+
+    @property
+    def first_step(self) -> StatusStep:
+        return self.ordered_steps[0]
+
+    @property
+    def final_step(self) -> StatusStep:
+        return self.ordered_steps[-1]
+
+
+class StatusStep(models.Model):
+    case_type = models.ForeignKey(CaseType, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveSmallIntegerField(_("order"))
+    code = models.SlugField()
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    resident_text_nl = models.CharField(_("text for residents (Dutch)"), max_length=300)
+    resident_text_en = models.CharField(_("text for residents (English)"), max_length=300)
+    informs_resident = models.BooleanField(_("resident is informed"), default=True)
+
+    class Meta:
+        verbose_name = _("status step")
+        verbose_name_plural = _("status steps")
+        ordering = ["case_type", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case_type", "number"], name="step_number_unique"),
+            models.UniqueConstraint(fields=["case_type", "code"], name="step_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def resident_text(self) -> str:
+        return localized(self, "resident_text")
+
+
+class ResultType(models.Model):
+    case_type = models.ForeignKey(CaseType, on_delete=models.CASCADE, related_name="results")
+    code = models.SlugField()
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+
+    class Meta:
+        verbose_name = _("result type")
+        verbose_name_plural = _("result types")
+        ordering = ["case_type", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case_type", "code"], name="result_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class ProductQuerySet(models.QuerySet["Product"]):
+    def offered_in(self, municipality: Municipality) -> ProductQuerySet:
+        """Products of the standard package plus the additional packages it chose (seed 002)."""
+        return self.filter(is_active=True).filter(
+            models.Q(package__kind=Package.Kind.STANDARD)
+            | models.Q(package__in=municipality.additional_packages.all())
+        )
+
+
+class Product(models.Model):
+    class Domain(models.TextChoices):
+        CIVIL_AFFAIRS = "burgerzaken", _("Passports, moving and civil affairs")
+        TAXES = "belastingen", _("Taxes")
+        LIVING_ENVIRONMENT = "omgeving", _("Building, permits and parking")
+        ECONOMY = "economie", _("Business")
+        PUBLIC_SPACE = "openbare-ruimte", _("Streets, waste and public space")
+        CARE = "zorg", _("Care and support")
+        WORK_INCOME = "werk-en-inkomen", _("Work and income")
+        EDUCATION = "onderwijs", _("Education")
+        COMMUNITY = "samenleving", _("Community and grants")
+        GENERAL = "algemeen", _("Questions, complaints and objections")
+
+    slug = models.SlugField(unique=True)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    summary_nl = models.CharField(_("summary (Dutch)"), max_length=300)
+    summary_en = models.CharField(_("summary (English)"), max_length=300)
+    description_nl = models.TextField(_("description (Dutch)"))
+    description_en = models.TextField(_("description (English)"))
+    needs_nl = models.TextField(_("what you need (Dutch)"), blank=True, help_text=_("One per line"))
+    needs_en = models.TextField(_("what you need (English)"), blank=True)
+    costs_nl = models.CharField(_("costs (Dutch)"), max_length=300, blank=True)
+    costs_en = models.CharField(_("costs (English)"), max_length=300, blank=True)
+    domain = models.CharField(_("domain"), max_length=30, choices=Domain.choices)
+    channels = models.JSONField(_("channels"), default=list)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="products"
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="products"
+    )
+    service_norm = models.CharField(
+        _("service norm"),
+        max_length=10,
+        validators=[validate_term],
+        help_text=_("“5wd” = 5 working days, “6w” = 6 weeks"),
+    )
+    extension_term = models.CharField(
+        _("extension term"),
+        max_length=10,
+        blank=True,
+        validators=[validate_term],
+        help_text=_("Awb art. 4:14; empty when the term cannot be extended"),
+    )
+    creates_case = models.BooleanField(_("creates a case"), default=True)
+    online_request = models.BooleanField(_("can be requested online"), default=False)
+    appointment_minutes = models.PositiveSmallIntegerField(
+        _("appointment length (minutes)"), null=True, blank=True
+    )
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="products")
+    case_type = models.ForeignKey(
+        CaseType, on_delete=models.PROTECT, null=True, blank=True, related_name="products"
+    )
+    keywords = models.TextField(
+        _("search words"), blank=True, help_text=_("Words residents use for this; one per line")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["name_nl"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(team__isnull=True) ^ models.Q(partner__isnull=True),
+                name="product_handled_by_team_xor_partner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if (self.team_id is None) == (self.partner_id is None):
+            raise ValidationError(_("A product is handled by exactly one team or one partner."))
+        if self.creates_case and self.case_type_id is None:
+            raise ValidationError({"case_type": _("A product that creates a case needs a type.")})
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def summary(self) -> str:
+        return localized(self, "summary")
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")
+
+    @property
+    def costs(self) -> str:
+        return localized(self, "costs")
+
+    @property
+    def needs(self) -> list[str]:
+        return [line for line in localized(self, "needs").splitlines() if line.strip()]
+
+    @property
+    def term(self) -> Term:
+        return Term.parse(self.service_norm)
+
+    @property
+    def extension(self) -> Term | None:
+        return Term.parse(self.extension_term) if self.extension_term else None
+
+    @property
+    def handler(self) -> Team | Partner:
+        handler: Any = self.team or self.partner
+        return handler
+
+    def channel_labels(self) -> list[str]:
+        return [str(Channel(code).label) for code in self.channels if code in Channel.values]

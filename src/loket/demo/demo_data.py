@@ -1,0 +1,399 @@
+"""The demo: a fictional shared service organisation with three municipalities, their staff,
+residents, and twelve months of believable history (cases in every state, contacts on every
+channel). Written with bulk inserts; loading it twice changes nothing."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from loket.accounts.models import Role, User
+from loket.cases.models import Case, CaseSequence, CaseStatus, Confidentiality
+from loket.catalogue.models import Channel, Product
+from loket.catalogue.services import catalogue_load
+from loket.contacts.models import Contact, Person
+from loket.demo.people import (
+    FIRST_NAMES,
+    STREETS,
+    SURNAMES,
+    make_bsn,
+    make_phone,
+    split_surname,
+)
+from loket.history.models import ChangeRecord
+from loket.lib.calendar import AMSTERDAM, add_term
+from loket.organisation.models import Partner, Team
+from loket.tenancy.models import Municipality, Package, ServiceOrganisation
+
+DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo accounts, only ever created by load_demo
+ORGANISATION_SLUG = "lindenwaard"
+
+
+@dataclass(frozen=True)
+class DemoMunicipality:
+    slug: str
+    name: str
+    cbs_code: str
+    postcode_prefix: int
+    residents: int
+    additional: bool
+
+
+MUNICIPALITIES = (
+    DemoMunicipality("waterdal", "Waterdal", "9901", 3311, 320, additional=True),
+    DemoMunicipality("beekveld", "Beekveld", "9902", 3350, 200, additional=True),
+    # Seed 002: one member takes only the standard package.
+    DemoMunicipality("lindeoord", "Lindeoord", "9903", 3370, 120, additional=False),
+)
+
+# (username, first name, last name, role, partner slug or None, team slugs, municipality slugs)
+STAFF: tuple[tuple[str, str, str, Role, str | None, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("balie", "Bente", "Kaya", Role.FRONT_OFFICE, None, ("klantcontactcentrum",), ()),
+    ("behandelaar", "Ruben", "de Wit", Role.CASE_WORKER, None, ("publiekszaken", "parkeren"), ()),
+    ("vergunningen", "Sanne", "Postma", Role.CASE_WORKER, None, ("vergunningen",), ()),
+    ("teamleider", "Petra", "Hoekstra", Role.TEAM_LEAD, None, ("publiekszaken",), ()),
+    ("waterdal", "Koen", "Maas", Role.CASE_WORKER, None, ("publiekszaken",), ("waterdal",)),
+    ("sociaalteam", "Fatima", "El Amrani", Role.PARTNER_WORKER, "sociaal-team", (), ()),
+    ("afval", "Gerrit", "Kramer", Role.PARTNER_WORKER, "afvalbedrijf", (), ()),
+    ("beheerder", "Iris", "Verbeek", Role.ADMINISTRATOR, None, (), ()),
+)
+
+# How often residents ask for each product in a year, relative; unlisted products weigh 1.
+WEIGHTS = {
+    "melding-openbare-ruimte": 40,
+    "algemene-vraag": 30,
+    "verhuizing": 25,
+    "paspoort": 22,
+    "identiteitskaart": 18,
+    "rijbewijs": 16,
+    "grofvuil": 16,
+    "terugbelverzoek": 14,
+    "afvalcontainer": 8,
+    "uittreksel-brp": 8,
+    "parkeervergunning": 8,
+    "kwijtschelding": 5,
+    "wmo-ondersteuning": 6,
+    "omgevingsvergunning": 5,
+    "kapvergunning": 4,
+    "klacht": 4,
+    "bezwaar": 3,
+    "woz-bezwaar": 4,
+    "geboorteaangifte": 4,
+    "schuldhulp": 3,
+    "bijstand": 3,
+}
+CASES_PER_RESIDENT = 3.5
+
+
+def demo_is_loaded() -> bool:
+    return ServiceOrganisation.objects.filter(slug=ORGANISATION_SLUG).exists()
+
+
+@transaction.atomic
+def load_demo(*, seed: int = 2026, now: datetime | None = None) -> dict[str, int]:
+    """Load the demo once. Returns what was created (empty when it was already there)."""
+    catalogue_load()
+    if demo_is_loaded():
+        return {}
+    rng = random.Random(seed)
+    now = now or timezone.now()
+    organisation = ServiceOrganisation.objects.create(
+        slug=ORGANISATION_SLUG, name="Dienstverlening Lindenwaard"
+    )
+    additional = list(Package.objects.filter(kind=Package.Kind.ADDITIONAL))
+    municipalities: list[tuple[DemoMunicipality, Municipality]] = []
+    for spec in MUNICIPALITIES:
+        municipality = Municipality.objects.create(
+            slug=spec.slug,
+            name=spec.name,
+            cbs_code=spec.cbs_code,
+            service_organisation=organisation,
+            email=f"info@{spec.slug}.example",
+            phone="14 0000",
+        )
+        if spec.additional:
+            municipality.additional_packages.set(additional)
+        municipalities.append((spec, municipality))
+
+    users = _create_staff([m for _, m in municipalities])
+    counts = {"municipalities": len(municipalities), "staff": len(users)}
+    for spec, municipality in municipalities:
+        persons = _create_residents(rng, spec, municipality)
+        made = _create_history(rng, municipality, persons, users, now)
+        for key, value in {"residents": len(persons), **made}.items():
+            counts[key] = counts.get(key, 0) + value
+    return counts
+
+
+def _create_staff(municipalities: list[Municipality]) -> dict[str, User]:
+    users: dict[str, User] = {}
+    for username, first, last, role, partner_slug, team_slugs, only in STAFF:
+        user = User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@lindenwaard.example",
+            role=role,
+            partner=Partner.objects.get(slug=partner_slug) if partner_slug else None,
+            is_staff=role == Role.ADMINISTRATOR,
+            is_superuser=role == Role.ADMINISTRATOR,
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.municipalities.set([m for m in municipalities if not only or m.slug in only])
+        user.teams.set(Team.objects.filter(slug__in=team_slugs))
+        users[username] = user
+    return users
+
+
+def _create_residents(
+    rng: random.Random, spec: DemoMunicipality, municipality: Municipality
+) -> list[Person]:
+    persons = []
+    bsns: set[str] = set()
+    for index in range(spec.residents):
+        bsn = make_bsn(rng)
+        while bsn in bsns:
+            bsn = make_bsn(rng)
+        bsns.add(bsn)
+        first = rng.choice(FIRST_NAMES)
+        prefix, surname = split_surname(rng.choice(SURNAMES))
+        persons.append(
+            Person(
+                municipality=municipality,
+                bsn=bsn,
+                first_name=first,
+                initials=f"{first[0]}.",
+                surname_prefix=prefix,
+                surname=surname,
+                birth_date=(datetime(1940, 1, 1) + timedelta(days=rng.randint(0, 30000))).date(),
+                street=rng.choice(STREETS),
+                house_number=str(rng.randint(1, 180)),
+                postcode=f"{spec.postcode_prefix + index % 9} "
+                f"{chr(65 + rng.randint(0, 25))}{chr(65 + rng.randint(0, 25))}",
+                city=spec.name,
+                email=(
+                    f"{first.lower()}.{surname.lower().replace(' ', '')}{index}@example.org"
+                    if rng.random() < 0.85
+                    else ""
+                ),
+                phone=make_phone(rng) if rng.random() < 0.8 else "",
+                preferred_channel=rng.choice([Channel.EMAIL, Channel.EMAIL, Channel.LETTER]),
+                language="en" if rng.random() < 0.06 else "nl",
+            )
+        )
+    return Person.objects.bulk_create(persons, batch_size=500)
+
+
+def _office_moment(rng: random.Random, day: datetime) -> datetime:
+    local = day.astimezone(AMSTERDAM).replace(
+        hour=rng.randint(8, 16), minute=rng.randint(0, 59), second=0, microsecond=0
+    )
+    # Move weekend arrivals to Monday, as web forms sent at the weekend are handled then.
+    while local.weekday() >= 5:
+        local += timedelta(days=1)
+    return local
+
+
+def _between(rng: random.Random, start: datetime, end: datetime) -> datetime:
+    span = max((end - start).total_seconds(), 60)
+    return start + timedelta(seconds=rng.uniform(0.05, 1.0) * span)
+
+
+def _create_history(
+    rng: random.Random,
+    municipality: Municipality,
+    persons: list[Person],
+    users: dict[str, User],
+    now: datetime,
+) -> dict[str, int]:
+    products = list(
+        Product.objects.offered_in(municipality)
+        .filter(case_type__isnull=False)
+        .select_related("case_type", "team", "partner")
+    )
+    weights = [WEIGHTS.get(p.slug, 1) for p in products]
+    steps = {p.case_type_id: p.case_type.ordered_steps for p in products if p.case_type}
+    results = {p.case_type_id: list(p.case_type.results.all()) for p in products if p.case_type}
+    team_workers = [users["behandelaar"], users["vergunningen"], users["teamleider"]]
+    if municipality.slug == "waterdal":
+        team_workers.append(users["waterdal"])
+
+    total = int(len(persons) * CASES_PER_RESIDENT)
+    year_start = now - timedelta(days=365)
+    cases: list[Case] = []
+    pending_statuses: list[list[tuple[int, datetime, User | None]]] = []
+    numbers: dict[int, int] = {}
+    for _ in range(total):
+        product = rng.choices(products, weights)[0]
+        started = _office_moment(rng, _between(rng, year_start, now - timedelta(hours=2)))
+        if started > now:
+            started = now - timedelta(hours=1)
+        due = add_term(started, product.term)
+        at_risk = started + (due - started) * settings.LOKET_AT_RISK_FRACTION
+        case_steps = steps[product.case_type_id]
+        person = rng.choice(persons) if rng.random() < 0.92 else None
+        worker = rng.choice(team_workers) if product.team_id else None
+        # Most cases due in the past were closed, nearly all on time; a few are still open.
+        closed_at: datetime | None = None
+        if due < now and rng.random() < 0.95:
+            late = rng.random() < 0.08
+            closed_at = (
+                _between(rng, due, min(now, due + timedelta(days=20)))
+                if late
+                else _between(rng, started, due)
+            )
+            reached = len(case_steps)
+        elif due < now:
+            reached = rng.randint(1, len(case_steps) - 1)
+        else:
+            progress = (now - started) / (due - started)
+            reached = max(1, min(len(case_steps) - 1, 1 + int(progress * (len(case_steps) - 1))))
+        end = closed_at or now
+        moments = sorted(_between(rng, started, end) for _ in range(reached - 1))
+        history = [(case_steps[0].pk, started, None)] + [
+            (case_steps[i + 1].pk, moment, worker) for i, moment in enumerate(moments)
+        ]
+        if closed_at is not None:
+            history[-1] = (history[-1][0], closed_at, worker)
+        year = started.astimezone(AMSTERDAM).year
+        numbers[year] = numbers.get(year, 0) + 1
+        cases.append(
+            Case(
+                municipality=municipality,
+                identification=f"ZAAK-{year}-{numbers[year]:07d}",
+                product=product,
+                case_type_id=product.case_type_id,
+                subject=product.name_nl,
+                description="",
+                initiator_person=person,
+                channel=rng.choice(product.channels),
+                confidentiality=Confidentiality.CASE_SENSITIVE,
+                started_at=started,
+                due_at=due,
+                at_risk_at=at_risk,
+                closed_at=closed_at,
+                status_id=history[-1][0],
+                result=rng.choice(results[product.case_type_id]) if closed_at else None,
+                team=product.team,
+                partner=product.partner,
+                assignee=worker if (closed_at or rng.random() < 0.6) else None,
+            )
+        )
+        pending_statuses.append(history)
+    # Identifications by arrival order, as a real intake would have numbered them.
+    order = sorted(range(len(cases)), key=lambda i: cases[i].started_at)
+    counters: dict[int, int] = {}
+    for i in order:
+        year = cases[i].started_at.astimezone(AMSTERDAM).year
+        counters[year] = counters.get(year, 0) + 1
+        cases[i].identification = f"ZAAK-{year}-{counters[year]:07d}"
+    Case.objects.bulk_create(cases, batch_size=500)
+    for year, last in counters.items():
+        CaseSequence.objects.update_or_create(
+            municipality=municipality, year=year, defaults={"last_number": last}
+        )
+    statuses = [
+        CaseStatus(case=case, step_id=step_id, set_at=moment, set_by=by)
+        for case, history in zip(cases, pending_statuses, strict=True)
+        for step_id, moment, by in history
+    ]
+    CaseStatus.objects.bulk_create(statuses, batch_size=1000)
+    ChangeRecord.objects.bulk_create(
+        [
+            ChangeRecord(
+                municipality=municipality,
+                at=case.started_at,
+                actor_label="systeem",
+                action=ChangeRecord.Action.CREATE,
+                object_type="cases.case",
+                object_id=str(case.pk),
+                object_repr=str(case)[:200],
+            )
+            for case in cases
+        ],
+        batch_size=1000,
+    )
+    contacts = _contacts(rng, municipality, cases, persons, products, weights, users, year_start, now)
+    return {"cases": len(cases), "statuses": len(statuses), "contacts": len(contacts)}
+
+
+def _contacts(
+    rng: random.Random,
+    municipality: Municipality,
+    cases: list[Case],
+    persons: list[Person],
+    products: list[Product],
+    weights: list[int],
+    users: dict[str, User],
+    year_start: datetime,
+    now: datetime,
+) -> list[Contact]:
+    front_office = users["balie"]
+    subjects = {
+        "in": "Vraag over {product}",
+        "status": "Vraag over de stand van zaken van {ref}",
+    }
+    contacts: list[Contact] = []
+    for case in cases:
+        contacts.append(
+            Contact(
+                municipality=municipality,
+                occurred_at=case.started_at,
+                channel=case.channel,
+                subject=f"Aanvraag {case.product.name_nl.lower()}",
+                person=case.initiator_person,
+                product=case.product,
+                case=case,
+                outcome=Contact.Outcome.CASE_CREATED,
+                handed_to_partner=case.partner,
+                registered_by=front_office if case.channel in ("balie", "telefoon") else None,
+            )
+        )
+        if rng.random() < 0.3:
+            contacts.append(
+                Contact(
+                    municipality=municipality,
+                    occurred_at=_between(rng, case.started_at, case.closed_at or now),
+                    channel=rng.choice([Channel.PHONE, Channel.PHONE, Channel.EMAIL]),
+                    subject=subjects["status"].format(ref=case.identification),
+                    person=case.initiator_person,
+                    product=case.product,
+                    case=case,
+                    outcome=Contact.Outcome.ANSWERED,
+                    registered_by=front_office,
+                )
+            )
+    # Questions answered on first contact, without a case.
+    for _ in range(len(cases)):
+        product = rng.choices(products, weights)[0]
+        handed = rng.random() < 0.1 and product.partner_id is not None
+        contacts.append(
+            Contact(
+                municipality=municipality,
+                occurred_at=_office_moment(rng, _between(rng, year_start, now)),
+                channel=rng.choice(
+                    [Channel.PHONE] * 5 + [Channel.COUNTER] * 2 + [Channel.EMAIL, Channel.CHAT]
+                ),
+                subject=subjects["in"].format(product=product.name_nl.lower()),
+                person=rng.choice(persons) if rng.random() < 0.7 else None,
+                product=product,
+                outcome=Contact.Outcome.HANDED_OVER if handed else Contact.Outcome.ANSWERED,
+                handed_to_partner=product.partner if handed else None,
+                registered_by=front_office,
+            )
+        )
+    contacts = [c for c in contacts if c.occurred_at <= now]
+    return Contact.objects.bulk_create(contacts, batch_size=1000)
+
+
+def staff_summary() -> list[dict[str, Any]]:
+    return [
+        {"username": u, "role": r.label, "partner": p} for u, _f, _l, r, p, _t, _m in STAFF
+    ]

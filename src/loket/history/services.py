@@ -1,0 +1,67 @@
+"""Writing history. Services of other apps call ``history_record`` inside their transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from loket.history.models import ChangeRecord
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a field value, readable by a person."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The current values of ``fields``, to compare after a change with ``diff``."""
+    return {name: _plain(getattr(instance, name)) for name in fields}
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for every field whose value changed."""
+    return {
+        name: [before.get(name), after.get(name)]
+        for name in after
+        if before.get(name) != after.get(name)
+    }
+
+
+def history_record(
+    *,
+    instance: models.Model,
+    action: str,
+    actor: Any = None,
+    changes: Mapping[str, Any] | None = None,
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> ChangeRecord:
+    """Append one record about ``instance``. ``actor`` None means the system itself."""
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    label = actor.get_username() if authenticated else "systeem"
+    record = ChangeRecord(
+        municipality_id=getattr(instance, "municipality_id", None),
+        at=at or timezone.now(),
+        actor=actor if authenticated else None,
+        actor_label=label,
+        action=action,
+        object_type=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        changes={key: _plain(value) for key, value in (changes or {}).items()},
+        reason=reason,
+    )
+    record.save()
+    return record

@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from loket.organisation.models import Partner, Team
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "parent"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]

@@ -1,0 +1,23 @@
+"""URL map. Resident pages live under a municipality's path prefix (``/<slug>/``), which is
+why that pattern comes last and the other top-level names are reserved
+(``loket.tenancy.models.RESERVED_SLUGS``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("loket.web.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("werkplek/", include("loket.workbench.urls")),
+    path("<slug:municipality>/", include("loket.portal.urls")),
+]
+if settings.MODE == "demo":
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "loket.web.views.not_found"
+handler500 = "loket.web.views.server_error"

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def loket(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "LOKET_MODE": settings.MODE,
+        "municipality": getattr(request, "municipality", None),
+    }

@@ -1,0 +1,156 @@
+"""Tenancy isolation: a staff user of municipality A gets 404 for every record URL of B, and a
+partner worker sees only what was handed to their partner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, get_resolver, reverse
+
+from loket.accounts.models import Role
+from loket.catalogue.models import Product
+from loket.organisation.models import Partner
+from tests.factories import ContactFactory, PersonFactory, StaffFactory, make_case
+
+pytestmark = pytest.mark.django_db
+
+# Every workbench URL that names one record. A new record URL must be added here, or
+# test_every_record_url_is_covered fails.
+RECORD_URLS = {
+    "workbench:case_detail": "case",
+    "workbench:person_detail": "person",
+    "workbench:contact_detail": "contact",
+}
+
+
+def _workbench_patterns() -> list[str]:
+    resolver = get_resolver()
+    names = []
+    for pattern in resolver.url_patterns:
+        if getattr(pattern, "namespace", None) == "workbench":
+            for sub in pattern.url_patterns:  # type: ignore[union-attr]
+                if isinstance(sub, URLPattern) and "uuid" in str(sub.pattern):
+                    names.append(f"workbench:{sub.name}")
+    return names
+
+
+def test_every_record_url_is_covered() -> None:
+    assert sorted(_workbench_patterns()) == sorted(RECORD_URLS)
+
+
+@pytest.fixture
+def records_b(catalogue: None, municipality_b: Any) -> dict[str, Any]:
+    person = PersonFactory(municipality=municipality_b)
+    case = make_case(municipality=municipality_b, person=person)
+    contact = ContactFactory(municipality=municipality_b, person=person, case=case)
+    return {"case": case, "person": person, "contact": contact}
+
+
+@pytest.mark.parametrize("url_name", sorted(RECORD_URLS))
+def test_staff_of_other_municipality_gets_404(
+    client: Any, staff_a: Any, staff_b: Any, records_b: dict[str, Any], url_name: str
+) -> None:
+    record = records_b[RECORD_URLS[url_name]]
+    url = reverse(url_name, kwargs={"uuid": record.uuid})
+
+    client.force_login(staff_b)
+    own = client.get(url)
+    assert own.status_code == 200
+    assert records_b["person"].surname in own.content.decode()
+
+    client.force_login(staff_a)
+    other = client.get(url)
+    assert other.status_code == 404
+    assert records_b["person"].surname not in other.content.decode()
+
+
+def test_case_list_and_dashboard_show_only_own_municipality(
+    client: Any, staff_a: Any, municipality_a: Any, records_b: dict[str, Any]
+) -> None:
+    own_case = make_case(municipality=municipality_a, product_slug="rijbewijs")
+    client.force_login(staff_a)
+    page = client.get(reverse("workbench:case_list")).content.decode()
+    assert own_case.identification in page
+    assert records_b["case"].identification not in page
+    dashboard = client.get(reverse("workbench:dashboard")).content.decode()
+    assert "Aadorp" in dashboard
+    assert "Beedorp" not in dashboard
+
+
+def test_anonymous_is_sent_to_login(client: Any, records_b: dict[str, Any]) -> None:
+    response = client.get(reverse("workbench:case_detail", kwargs={"uuid": records_b["case"].uuid}))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("workbench:login"))
+
+
+def test_identifications_are_numbered_per_municipality(
+    catalogue: None, municipality_a: Any, municipality_b: Any
+) -> None:
+    first_a = make_case(municipality=municipality_a)
+    first_b = make_case(municipality=municipality_b)
+    second_a = make_case(municipality=municipality_a)
+    year = first_a.started_at.year
+    assert first_a.identification == f"ZAAK-{year}-0000001"
+    assert first_b.identification == f"ZAAK-{year}-0000001"
+    assert second_a.identification == f"ZAAK-{year}-0000002"
+
+
+class TestPartnerWorker:
+    @pytest.fixture
+    def setup(self, catalogue: None, municipality_a: Any) -> dict[str, Any]:
+        social = Partner.objects.get(slug="sociaal-team")
+        waste = Partner.objects.get(slug="afvalbedrijf")
+        worker = StaffFactory(
+            username="partner", role=Role.PARTNER_WORKER, partner=social,
+            municipalities=[municipality_a],
+        )
+        handed = make_case(
+            municipality=municipality_a,
+            product_slug="wmo-ondersteuning",
+            person=PersonFactory(municipality=municipality_a, surname="Zorgvrager"),
+        )
+        other_partner = make_case(
+            municipality=municipality_a,
+            product_slug="grofvuil",
+            person=PersonFactory(municipality=municipality_a, surname="Afvalmelder"),
+        )
+        own_team = make_case(
+            municipality=municipality_a,
+            product_slug="paspoort",
+            person=PersonFactory(municipality=municipality_a, surname="Reiziger"),
+        )
+        contact_handed = ContactFactory(
+            municipality=municipality_a, handed_to_partner=social, subject="Vraag over hulp thuis"
+        )
+        contact_internal = ContactFactory(municipality=municipality_a, subject="Vraag over paspoort")
+        assert handed.partner == social and other_partner.partner == waste
+        return locals()
+
+    def test_sees_only_cases_handed_to_own_partner(self, client: Any, setup: dict[str, Any]) -> None:
+        client.force_login(setup["worker"])
+        assert client.get(reverse("workbench:case_detail", args=[setup["handed"].uuid])).status_code == 200
+        for name in ("other_partner", "own_team"):
+            url = reverse("workbench:case_detail", args=[setup[name].uuid])
+            assert client.get(url).status_code == 404, name
+        listing = client.get(reverse("workbench:case_list")).content.decode()
+        assert setup["handed"].identification in listing
+        assert setup["other_partner"].identification not in listing
+        assert setup["own_team"].identification not in listing
+
+    def test_sees_only_persons_and_contacts_of_handed_work(
+        self, client: Any, setup: dict[str, Any]
+    ) -> None:
+        client.force_login(setup["worker"])
+        person_url = reverse("workbench:person_detail", args=[setup["handed"].initiator_person.uuid])
+        assert "Zorgvrager" in client.get(person_url).content.decode()
+        for name in ("other_partner", "own_team"):
+            url = reverse("workbench:person_detail", args=[setup[name].initiator_person.uuid])
+            assert client.get(url).status_code == 404
+        assert client.get(reverse("workbench:contact_detail", args=[setup["contact_handed"].uuid])).status_code == 200
+        assert client.get(reverse("workbench:contact_detail", args=[setup["contact_internal"].uuid])).status_code == 404
+
+
+def test_products_are_handled_by_team_or_partner(catalogue: None) -> None:
+    assert Product.objects.count() == 40
+    assert not Product.objects.filter(team__isnull=True, partner__isnull=True).exists()
