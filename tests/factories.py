@@ -57,9 +57,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"anna{n}@example.org")
 
 
-def make_case(
-    *, municipality: Municipality, product_slug: str = "paspoort", **kwargs: Any
-) -> Any:
+def make_case(*, municipality: Municipality, product_slug: str = "paspoort", **kwargs: Any) -> Any:
     """A case through the real service, so deadlines and identification are the product's."""
     product = Product.objects.get(slug=product_slug)
     return case_create(

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+import django
 from django.utils.translation import gettext_lazy as _
 
 from loket.lib.env import (
@@ -154,22 +155,36 @@ STORAGES = {
 }
 
 # --- Mail -----------------------------------------------------------------------------------
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-if EMAIL_USE_TLS and EMAIL_USE_SSL:
-    raise SettingError("EMAIL_USE_SSL", "cannot be combined with EMAIL_USE_TLS; choose one")
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Loket <noreply@loket.example>")
-EMAIL_BACKEND = env_str(
+_mail_backend = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.filebased.EmailBackend"
-    if MODE == "demo"
-    else "django.core.mail.backends.smtp.EmailBackend",
+    {
+        "demo": "django.core.mail.backends.filebased.EmailBackend",
+        "test": "django.core.mail.backends.locmem.EmailBackend",
+    }.get(MODE, "django.core.mail.backends.smtp.EmailBackend"),
 )
-EMAIL_FILE_PATH = VAR_DIR / "mail"
+_mail_options: dict[str, object] = {}
+if _mail_backend.endswith("smtp.EmailBackend"):
+    _mail_options = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 25, minimum=1),
+        "username": env_str("EMAIL_HOST_USER", ""),
+        "password": env_str("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        "timeout": env_int("EMAIL_TIMEOUT", 20, minimum=1),
+    }
+    if _mail_options["use_tls"] and _mail_options["use_ssl"]:
+        raise SettingError("EMAIL_USE_SSL", "cannot be combined with EMAIL_USE_TLS; choose one")
+elif _mail_backend.endswith("filebased.EmailBackend"):
+    _mail_options = {"file_path": str(VAR_DIR / "mail")}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Loket <noreply@loket.example>")
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
+else:  # Django 5.2 (Python 3.11) knows only the single-backend settings.
+    EMAIL_BACKEND = _mail_backend
+    for _key, _value in _mail_options.items():
+        _name = {"username": "HOST_USER", "password": "HOST_PASSWORD"}.get(_key, _key.upper())
+        globals()[f"EMAIL_{_name}"] = _value
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", IS_PRODUCTION)
@@ -200,4 +215,3 @@ LOGGING = {
 
 if MODE == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

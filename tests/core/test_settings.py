@@ -37,7 +37,14 @@ def _start(**env: str) -> subprocess.CompletedProcess[str]:
         ({"LOKET_MODE": "staging"}, "LOKET_MODE: must be one of demo, test, production"),
         ({"LOKET_MODE": "demo", "DATABASE_URL": "mysql://x/y"}, "DATABASE_URL: only sqlite"),
         ({"LOKET_MODE": "demo", "DEBUG": "maybe"}, "DEBUG: expected true or false"),
-        ({"LOKET_MODE": "demo", "EMAIL_PORT": "smtp"}, "EMAIL_PORT: expected a whole number"),
+        (
+            {
+                "LOKET_MODE": "demo",
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_PORT": "smtp",
+            },
+            "EMAIL_PORT: expected a whole number",
+        ),
         (
             {"LOKET_MODE": "demo", "LOKET_AT_RISK_FRACTION": "2"},
             "LOKET_AT_RISK_FRACTION: must be between 0.1 and 1.0",

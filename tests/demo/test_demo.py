@@ -65,7 +65,9 @@ def test_status_history_is_consistent(demo: dict[str, int]) -> None:
 
 def test_identifications_are_unique_and_continue_after_the_demo(demo: dict[str, int]) -> None:
     duplicates = (
-        Case.objects.values("municipality", "identification").annotate(n=Count("pk")).filter(n__gt=1)
+        Case.objects.values("municipality", "identification")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
     )
     assert not duplicates.exists()
     from tests.factories import make_case
@@ -84,7 +86,12 @@ def test_identifications_are_unique_and_continue_after_the_demo(demo: dict[str, 
 
 
 def test_loading_twice_does_not_duplicate(demo: dict[str, int]) -> None:
-    counts = (Case.objects.count(), Contact.objects.count(), Person.objects.count(), CaseStatus.objects.count())
+    counts = (
+        Case.objects.count(),
+        Contact.objects.count(),
+        Person.objects.count(),
+        CaseStatus.objects.count(),
+    )
     call_command("load_demo")
     assert load_demo() == {}
     assert counts == (

@@ -102,7 +102,9 @@ class TestPartnerWorker:
         social = Partner.objects.get(slug="sociaal-team")
         waste = Partner.objects.get(slug="afvalbedrijf")
         worker = StaffFactory(
-            username="partner", role=Role.PARTNER_WORKER, partner=social,
+            username="partner",
+            role=Role.PARTNER_WORKER,
+            partner=social,
             municipalities=[municipality_a],
         )
         handed = make_case(
@@ -123,13 +125,20 @@ class TestPartnerWorker:
         contact_handed = ContactFactory(
             municipality=municipality_a, handed_to_partner=social, subject="Vraag over hulp thuis"
         )
-        contact_internal = ContactFactory(municipality=municipality_a, subject="Vraag over paspoort")
+        contact_internal = ContactFactory(
+            municipality=municipality_a, subject="Vraag over paspoort"
+        )
         assert handed.partner == social and other_partner.partner == waste
         return locals()
 
-    def test_sees_only_cases_handed_to_own_partner(self, client: Any, setup: dict[str, Any]) -> None:
+    def test_sees_only_cases_handed_to_own_partner(
+        self, client: Any, setup: dict[str, Any]
+    ) -> None:
         client.force_login(setup["worker"])
-        assert client.get(reverse("workbench:case_detail", args=[setup["handed"].uuid])).status_code == 200
+        assert (
+            client.get(reverse("workbench:case_detail", args=[setup["handed"].uuid])).status_code
+            == 200
+        )
         for name in ("other_partner", "own_team"):
             url = reverse("workbench:case_detail", args=[setup[name].uuid])
             assert client.get(url).status_code == 404, name
@@ -142,13 +151,25 @@ class TestPartnerWorker:
         self, client: Any, setup: dict[str, Any]
     ) -> None:
         client.force_login(setup["worker"])
-        person_url = reverse("workbench:person_detail", args=[setup["handed"].initiator_person.uuid])
+        person_url = reverse(
+            "workbench:person_detail", args=[setup["handed"].initiator_person.uuid]
+        )
         assert "Zorgvrager" in client.get(person_url).content.decode()
         for name in ("other_partner", "own_team"):
             url = reverse("workbench:person_detail", args=[setup[name].initiator_person.uuid])
             assert client.get(url).status_code == 404
-        assert client.get(reverse("workbench:contact_detail", args=[setup["contact_handed"].uuid])).status_code == 200
-        assert client.get(reverse("workbench:contact_detail", args=[setup["contact_internal"].uuid])).status_code == 404
+        assert (
+            client.get(
+                reverse("workbench:contact_detail", args=[setup["contact_handed"].uuid])
+            ).status_code
+            == 200
+        )
+        assert (
+            client.get(
+                reverse("workbench:contact_detail", args=[setup["contact_internal"].uuid])
+            ).status_code
+            == 404
+        )
 
 
 def test_products_are_handled_by_team_or_partner(catalogue: None) -> None:

@@ -27,7 +27,9 @@ class Role(models.TextChoices):
 
 
 class User(AbstractUser):
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CASE_WORKER)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.CASE_WORKER
+    )
     municipalities = models.ManyToManyField(
         Municipality,
         blank=True,
@@ -35,7 +37,9 @@ class User(AbstractUser):
         verbose_name=_("works for"),
         help_text=_("The municipalities whose records this person may see."),
     )
-    teams = models.ManyToManyField(Team, blank=True, related_name="members", verbose_name=_("teams"))
+    teams = models.ManyToManyField(
+        Team, blank=True, related_name="members", verbose_name=_("teams")
+    )
     partner = models.ForeignKey(
         Partner,
         on_delete=models.PROTECT,

@@ -69,7 +69,9 @@ class Case(TenantOwned):
     result = models.ForeignKey(
         ResultType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     partner = models.ForeignKey(
         Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
@@ -149,3 +151,6 @@ class CaseSequence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["municipality", "year"], name="case_sequence_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"

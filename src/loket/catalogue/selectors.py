@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from loket.catalogue.models import ProductQuerySet
+from loket.catalogue.models import Product, ProductQuerySet
 
 
-def product_search(products: ProductQuerySet, query: str, limit: int = 10) -> list:  # type: ignore[type-arg]
+def product_search(products: ProductQuerySet, query: str, limit: int = 10) -> list[Product]:
     """A plain word match on names, summaries and search words.
 
     Deliberately simple: the wegwijzer (ranked full-text search with stemming, synonyms and typo

@@ -28,11 +28,31 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_PRODUCTS = DATA_DIR / "products.csv"
 DEFAULT_CASE_TYPES = DATA_DIR / "case_types.json"
 
-PRODUCT_COLUMNS = (
-    "slug,name_nl,name_en,domain,handled_by,handler_kind,channels,service_norm,extension,"
-    "creates_case,appointment_minutes,package,case_type,summary_nl,summary_en,description_nl,"
-    "description_en,needs_nl,needs_en,costs_nl,costs_en,online_request,keywords"
-).split(",")
+PRODUCT_COLUMNS = [
+    "slug",
+    "name_nl",
+    "name_en",
+    "domain",
+    "handled_by",
+    "handler_kind",
+    "channels",
+    "service_norm",
+    "extension",
+    "creates_case",
+    "appointment_minutes",
+    "package",
+    "case_type",
+    "summary_nl",
+    "summary_en",
+    "description_nl",
+    "description_en",
+    "needs_nl",
+    "needs_en",
+    "costs_nl",
+    "costs_en",
+    "online_request",
+    "keywords",
+]
 _YES_NO = {"yes": True, "no": False, "ja": True, "nee": False}
 
 

@@ -269,7 +269,7 @@ def _create_history(
                 municipality=municipality,
                 identification=f"ZAAK-{year}-{numbers[year]:07d}",
                 product=product,
-                case_type_id=product.case_type_id,
+                case_type=product.case_type,
                 subject=product.name_nl,
                 description="",
                 initiator_person=person,
@@ -320,7 +320,9 @@ def _create_history(
         ],
         batch_size=1000,
     )
-    contacts = _contacts(rng, municipality, cases, persons, products, weights, users, year_start, now)
+    contacts = _contacts(
+        rng, municipality, cases, persons, products, weights, users, year_start, now
+    )
     return {"cases": len(cases), "statuses": len(statuses), "contacts": len(contacts)}
 
 
@@ -394,6 +396,4 @@ def _contacts(
 
 
 def staff_summary() -> list[dict[str, Any]]:
-    return [
-        {"username": u, "role": r.label, "partner": p} for u, _f, _l, r, p, _t, _m in STAFF
-    ]
+    return [{"username": u, "role": r.label, "partner": p} for u, _f, _l, r, p, _t, _m in STAFF]

@@ -24,7 +24,7 @@ class ChangeRecordQuerySet(models.QuerySet["ChangeRecord"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("history is append-only")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("history is append-only")
 
     def for_object(self, instance: models.Model) -> ChangeRecordQuerySet:

@@ -33,7 +33,9 @@ def _raw(name: str) -> str | None:
             try:
                 value = Path(file_name).read_text(encoding="utf-8").strip()
             except OSError as exc:
-                raise SettingError(f"{name}_FILE", f"cannot read {file_name}: {exc.strerror}") from exc
+                raise SettingError(
+                    f"{name}_FILE", f"cannot read {file_name}: {exc.strerror}"
+                ) from exc
     if value is not None and value.strip() == "":
         return None
     return value

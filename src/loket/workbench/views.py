@@ -3,6 +3,8 @@ municipality (or, for partner workers, a partner) the user does not work for is 
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -10,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from loket.accounts.models import User
 from loket.cases.models import Case
 from loket.contacts.models import Contact, Person
 from loket.tenancy.selectors import municipalities_for_staff
@@ -29,7 +32,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("municipality__name")
     )
     mine = (
-        open_cases.filter(assignee=request.user)
+        open_cases.filter(assignee=cast(User, request.user))
         .select_related("product", "status", "municipality")
         .order_by("due_at")[:10]
     )
@@ -39,7 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "per_municipality": per_municipality,
             "mine": mine,
-            "municipalities": municipalities_for_staff(request.user),  # type: ignore[arg-type]
+            "municipalities": municipalities_for_staff(cast(User, request.user)),
             "now": now,
         },
     )
@@ -73,7 +76,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "now": now,
             "state": state,
             "selected_municipality": municipality,
-            "municipalities": municipalities_for_staff(request.user),  # type: ignore[arg-type]
+            "municipalities": municipalities_for_staff(cast(User, request.user)),
         },
     )
 

@@ -11,7 +11,7 @@ register = template.Library()
 
 @register.filter
 def service_norm_sentence(product: Product) -> str:
-    """"You will get an answer within 5 working days." — the promise, in plain words."""
+    """ "You will get an answer within 5 working days." — the promise, in plain words."""
     return _("You will get an answer within %(term)s.") % {
         "term": product.term.describe(current_language())
     }
@@ -23,6 +23,5 @@ def extension_sentence(product: Product) -> str:
     if extension is None:
         return ""
     return _(
-        "Sometimes we need more time. We will then tell you, and we take at most "
-        "%(term)s longer."
+        "Sometimes we need more time. We will then tell you, and we take at most %(term)s longer."
     ) % {"term": extension.describe(current_language())}
