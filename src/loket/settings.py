@@ -41,7 +41,10 @@ if IS_PRODUCTION:
 else:
     SECRET_KEY = env_str("SECRET_KEY", f"insecure-{MODE}-key-never-use-in-production-0123456789")
 
-DEBUG = env_bool("DEBUG", MODE == "demo")
+DEBUG = env_bool("DEBUG", False)
+# Outside production, WhiteNoise serves static files straight from the apps (no collectstatic).
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if IS_PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
@@ -74,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "loket.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -77,3 +77,18 @@ def test_home_page_links_both_sides(client: Any, with_additional: Any) -> None:
     page = client.get("/").content.decode()
     assert 'href="/groot/"' in page
     assert 'href="/werkplek/"' in page
+
+
+def test_dutch_by_default_even_for_an_english_browser(client: Any, with_additional: Any) -> None:
+    page = client.get("/groot/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    assert "Waarmee kunnen we u helpen?" in page
+    assert '<html lang="nl">' in page
+
+
+def test_language_switch_keeps_the_page(client: Any, with_additional: Any) -> None:
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/groot/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/groot/"
+    page = client.get("/groot/").content.decode()
+    assert "What can we help you with?" in page
+    assert '<html lang="en">' in page

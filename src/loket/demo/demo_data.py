@@ -7,7 +7,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -240,9 +239,11 @@ def _create_history(
         case_steps = steps[product.case_type_id]
         person = rng.choice(persons) if rng.random() < 0.92 else None
         worker = rng.choice(team_workers) if product.team_id else None
-        # Most cases due in the past were closed, nearly all on time; a few are still open.
+        # Cases due in the past were closed, nearly all on time; a few recent ones are still
+        # open and overdue, and very few old ones linger.
         closed_at: datetime | None = None
-        if due < now and rng.random() < 0.95:
+        linger = 0.12 if now - due < timedelta(days=45) else 0.003
+        if due < now and rng.random() >= linger:
             late = rng.random() < 0.08
             closed_at = (
                 _between(rng, due, min(now, due + timedelta(days=20)))
@@ -393,7 +394,3 @@ def _contacts(
         )
     contacts = [c for c in contacts if c.occurred_at <= now]
     return Contact.objects.bulk_create(contacts, batch_size=1000)
-
-
-def staff_summary() -> list[dict[str, Any]]:
-    return [{"username": u, "role": r.label, "partner": p} for u, _f, _l, r, p, _t, _m in STAFF]
