@@ -8,7 +8,7 @@ HOST     ?= 127.0.0.1
 PORT     ?= 8000
 export DJANGO_SETTINGS_MODULE := loket.settings
 
-.PHONY: install install-dev demo serve test lint format typecheck bench lock clean eval-wegwijzer
+.PHONY: install install-dev demo test lint format typecheck bench lock clean messages
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,3 +60,8 @@ lock: install
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 var/media var/static
+
+## messages: refresh the Dutch translation catalogue after changing interface texts (needs gettext)
+messages: install-dev
+	cd src/loket && LOKET_MODE=test ../../$(BIN)/loket makemessages -l nl --no-obsolete
+	cd src/loket && LOKET_MODE=test ../../$(BIN)/loket compilemessages
