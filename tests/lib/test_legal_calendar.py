@@ -181,11 +181,11 @@ def test_a_utc_moment_counts_from_its_amsterdam_date() -> None:
 
 def test_naive_datetime_is_refused() -> None:
     with pytest.raises(ValueError, match="naive"):
-        add_working_days(datetime(2026, 6, 1, 10), 1)  # noqa: DTZ001
+        add_working_days(datetime(2026, 6, 1, 10), 1)
 
 
 def test_negative_amount_is_refused() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="0 or more"):
         add_working_days(at(2026, 6, 1), -1)
 
 
@@ -211,7 +211,7 @@ def test_term_parse(text: str, term: Term) -> None:
 
 @pytest.mark.parametrize("text", ["", "5", "5x", "-1w", "0wd", "wd", "five weeks"])
 def test_term_parse_refuses_nonsense(text: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="term"):
         Term.parse(text)
 
 
