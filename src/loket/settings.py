@@ -207,6 +207,9 @@ SECURE_PROXY_SSL_HEADER = (
 LOKET_AT_RISK_FRACTION = env_float("LOKET_AT_RISK_FRACTION", 0.8, low=0.1, high=1.0)
 # Staff page size; lists use keyset pagination so deep pages stay fast.
 LOKET_PAGE_SIZE = env_int("LOKET_PAGE_SIZE", 50, minimum=5)
+# Largest document a resident or staff member may upload, in MB.
+LOKET_MAX_UPLOAD_MB = env_int("LOKET_MAX_UPLOAD_MB", 20, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

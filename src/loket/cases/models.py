@@ -24,6 +24,7 @@ class DueState(models.TextChoices):
     ON_TRACK = "on_track", _("on track")
     AT_RISK = "at_risk", _("at risk")
     OVERDUE = "overdue", _("overdue")
+    SUSPENDED = "suspended", _("suspended")
     CLOSED = "closed", _("closed")
 
 
@@ -63,6 +64,14 @@ class Case(TenantOwned):
     due_at = models.DateTimeField(_("planned end"), help_text=_("From the product's service norm"))
     at_risk_at = models.DateTimeField(_("at risk from"))
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    suspended_at = models.DateTimeField(
+        _("suspended since"), null=True, blank=True, help_text=_("Awb art. 4:15")
+    )
+    extended_at = models.DateTimeField(
+        _("extended on"), null=True, blank=True, help_text=_("Awb art. 4:14; at most once")
+    )
+    custom_handling = models.BooleanField(_("custom handling (maatwerk)"), default=False)
+    custom_handling_reason = models.TextField(_("why custom handling"), blank=True)
     status = models.ForeignKey(
         StatusStep, on_delete=models.PROTECT, related_name="+", verbose_name=_("current step")
     )
@@ -112,6 +121,8 @@ class Case(TenantOwned):
     def due_state(self, now: datetime | None = None) -> DueState:
         if self.closed_at is not None:
             return DueState.CLOSED
+        if self.suspended_at is not None:
+            return DueState.SUSPENDED
         now = now or timezone.now()
         if now > self.due_at:
             return DueState.OVERDUE
@@ -154,3 +165,86 @@ class CaseSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
+
+
+class CaseNote(models.Model):
+    """An internal note; never shown to the resident."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("written"))
+    text = models.TextField(_("note"))
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+def document_path(instance: CaseDocument, filename: str) -> str:
+    # No resident-supplied name in the storage path: the case uuid and a fresh uuid only.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"cases/{instance.case.uuid}/{uuid.uuid4()}.{suffix}"
+
+
+class CaseDocument(models.Model):
+    """A file in a case, stored through Django's storage API (local disk or S3-compatible)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(upload_to=document_path)
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_at = models.DateTimeField(_("added"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseEvent(models.Model):
+    """What happened to a case besides its steps: deadline changes, routing, custom handling.
+
+    Append-only, like ``CaseStatus``; together with statuses, notes, documents and contacts it
+    makes the case's one timeline.
+    """
+
+    class Kind(models.TextChoices):
+        SUSPENDED = "suspended", _("suspended")
+        RESUMED = "resumed", _("resumed")
+        EXTENDED = "extended", _("extended")
+        ASSIGNED = "assigned", _("assigned")
+        HANDED_OVER = "handed_over", _("handed over")
+        CUSTOM = "custom", _("custom handling")
+        RESULT = "result", _("result set")
+        REOPENED = "reopened", _("reopened")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    due_before = models.DateTimeField(null=True, blank=True)
+    due_after = models.DateTimeField(null=True, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%d-%m-%Y}"

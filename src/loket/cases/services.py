@@ -1,20 +1,57 @@
-"""Writing cases. Every entry point (workbench, portal, API, demo) goes through these."""
+"""Writing cases. Every entry point (workbench, portal, API, demo, commands) goes through these
+functions, so the rules below hold everywhere.
+
+Each change locks the case row (``select_for_update``), checks the optimistic ``version`` the
+caller saw (a stale edit is refused, never silently overwritten), applies the rule, raises the
+version, and appends to the history — all in one transaction.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from loket.cases.models import Case, CaseSequence, CaseStatus
-from loket.catalogue.models import Channel, Product
+from loket.cases.errors import (
+    AlreadyExtended,
+    CaseClosed,
+    CaseSuspended,
+    ExtensionNotAllowed,
+    InvalidInput,
+    NotSuspended,
+    ResultRequired,
+    StaleCase,
+    SuspensionNotAllowed,
+    TransitionNotAllowed,
+)
+from loket.cases.models import (
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseNote,
+    CaseSequence,
+    CaseStatus,
+)
+from loket.catalogue.models import Channel, Product, ResultType, StatusStep
 from loket.contacts.models import Organisation, Person
 from loket.history.services import history_record
-from loket.lib.calendar import add_term
+from loket.lib.calendar import (
+    TermUnit,
+    add_term,
+    add_working_days,
+    end_of_day,
+    local_date,
+    next_working_day,
+    working_days_between,
+)
+from loket.organisation.models import Partner, Team
 from loket.tenancy.models import Municipality
 
 
@@ -25,8 +62,11 @@ def case_deadlines(*, product: Product, started_at: datetime) -> tuple[datetime,
     termijnenwet); a case is "at risk" once ``LOKET_AT_RISK_FRACTION`` of its term has passed.
     """
     due_at = add_term(started_at, product.term)
-    at_risk_at = started_at + (due_at - started_at) * settings.LOKET_AT_RISK_FRACTION
-    return due_at, at_risk_at
+    return due_at, _at_risk(started_at, due_at)
+
+
+def _at_risk(start: datetime, due: datetime) -> datetime:
+    return start + (due - start) * settings.LOKET_AT_RISK_FRACTION
 
 
 def next_case_identification(*, municipality: Municipality, year: int) -> str:
@@ -67,8 +107,11 @@ def case_create(
 ) -> Case:
     """Open a case for ``product``: first step, deadlines from the service norm, routing to the
     product's team or partner, an identification, and a history record."""
-    if product.case_type is None:
-        raise ValueError(f"product {product.slug} does not create cases")
+    if product.case_type is None or not product.creates_case:
+        raise InvalidInput(_("“%(product)s” does not start a case.") % {"product": product.name})
+    for party in (person, organisation):
+        if party is not None and party.municipality_id != municipality.pk:
+            raise InvalidInput(_("The applicant belongs to another municipality."))
     started_at = started_at or timezone.now()
     due_at, at_risk_at = case_deadlines(product=product, started_at=started_at)
     first_step = product.case_type.first_step
@@ -79,7 +122,7 @@ def case_create(
         ),
         product=product,
         case_type=product.case_type,
-        subject=subject,
+        subject=subject[:200],
         description=description,
         initiator_person=person,
         initiator_organisation=organisation,
@@ -96,3 +139,443 @@ def case_create(
     CaseStatus.objects.create(case=case, step=first_step, set_at=started_at, set_by=actor)
     history_record(instance=case, action="create", actor=actor, at=started_at)
     return case
+
+
+# --- changing a case -----------------------------------------------------------------------
+
+
+@dataclass
+class _Locked:
+    case: Case
+    now: datetime
+
+
+def _lock(case: Case, expected_version: int | None) -> _Locked:
+    """Re-read the case under a row lock and refuse when it changed since the caller saw it."""
+    locked = (
+        Case.objects.select_for_update()
+        .select_related("case_type", "product", "status")
+        .get(pk=case.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleCase()
+    return _Locked(case=locked, now=timezone.now())
+
+
+def _save(locked: _Locked, fields: list[str]) -> Case:
+    case = locked.case
+    case.version += 1
+    case.save(update_fields=[*fields, "version", "updated_at"])
+    return case
+
+
+def _open(case: Case) -> None:
+    if case.closed_at is not None:
+        raise CaseClosed()
+
+
+def allowed_next_steps(case: Case) -> list[StatusStep]:
+    """The steps this case may move to now, from the case type's transition table."""
+    if case.closed_at is not None or case.suspended_at is not None:
+        return []
+    return list(case.case_type.allowed_moves.get(case.status_id, []))
+
+
+@transaction.atomic
+def case_set_status(
+    *,
+    case: Case,
+    step: StatusStep,
+    actor: Any,
+    note: str = "",
+    result: ResultType | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """Move the case to ``step`` if the transition table allows it.
+
+    Reaching the final step closes the case (end date set) and needs a result first (ZGW: a case
+    is closed with a result). A suspended case is resumed before it moves on.
+    """
+    locked = _lock(case, expected_version)
+    current = locked.case
+    _open(current)
+    if current.suspended_at is not None:
+        raise CaseSuspended()
+    if step.case_type_id != current.case_type_id or step not in allowed_next_steps(current):
+        raise TransitionNotAllowed(
+            _("“%(to)s” cannot follow “%(from)s”.") % {"to": step.name, "from": current.status.name}
+        )
+    fields = ["status"]
+    if result is not None:
+        _check_result(current, result)
+        current.result = result
+        fields.append("result")
+    if step == current.case_type.final_step:
+        if current.result_id is None:
+            raise ResultRequired()
+        current.closed_at = locked.now
+        fields.append("closed_at")
+    current.status = step
+    CaseStatus.objects.create(case=current, step=step, set_at=locked.now, set_by=actor, note=note)
+    history_record(
+        instance=current,
+        action="update",
+        actor=actor,
+        changes={"status": step.name, **({"result": result.name} if result else {})},
+        reason=note,
+        at=locked.now,
+    )
+    return _save(locked, fields)
+
+
+def _check_result(case: Case, result: ResultType) -> None:
+    if result.case_type_id != case.case_type_id:
+        raise InvalidInput(_("This result does not belong to the case type."))
+
+
+@transaction.atomic
+def case_set_result(
+    *, case: Case, result: ResultType, actor: Any, expected_version: int | None = None
+) -> Case:
+    """Record the result (resultaat) that closing the case will need."""
+    locked = _lock(case, expected_version)
+    _open(locked.case)
+    _check_result(locked.case, result)
+    locked.case.result = result
+    CaseEvent.objects.create(
+        case=locked.case, kind=CaseEvent.Kind.RESULT, at=locked.now, actor=actor, detail=result.name
+    )
+    history_record(
+        instance=locked.case, action="update", actor=actor, changes={"result": result.name}
+    )
+    return _save(locked, ["result"])
+
+
+def _require_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(_("Give a reason; the applicant and colleagues will read it."))
+    return reason
+
+
+@transaction.atomic
+def case_suspend(
+    *, case: Case, reason: str, actor: Any, expected_version: int | None = None
+) -> Case:
+    """Stop the clock while the applicant supplies missing information (Awb art. 4:15 lid 1 a).
+
+    The term is suspended from the day after the applicant is asked to complete the request until
+    the day it is completed; ``case_resume`` moves the deadline by that period.
+    """
+    reason = _require_reason(reason)
+    locked = _lock(case, expected_version)
+    current = locked.case
+    _open(current)
+    if not current.case_type.allows_suspension:
+        raise SuspensionNotAllowed()
+    if current.suspended_at is not None:
+        raise CaseSuspended(_("The case is already suspended."))
+    current.suspended_at = locked.now
+    CaseEvent.objects.create(
+        case=current,
+        kind=CaseEvent.Kind.SUSPENDED,
+        at=locked.now,
+        actor=actor,
+        reason=reason,
+        due_before=current.due_at,
+    )
+    history_record(
+        instance=current, action="update", actor=actor, changes={"suspended": True}, reason=reason
+    )
+    return _save(locked, ["suspended_at"])
+
+
+def suspended_shift(*, case: Case, suspended_at: datetime, resumed_at: datetime) -> datetime:
+    """The new due moment after a suspension (Awb art. 4:15 lid 1).
+
+    Suspended are the days after the day of suspension up to (not including) the day of
+    resumption. A term in working days moves by the working days among them; a term in weeks or
+    days moves by the calendar days, and then runs to a working day (Atw art. 1).
+    """
+    first = local_date(suspended_at)
+    last = local_date(resumed_at)
+    due_day = local_date(case.due_at)
+    if case.product.term.unit is TermUnit.WORKING_DAYS:
+        # Working days strictly between the two dates.
+        paused = working_days_between(first, last - timedelta(days=1)) if last > first else 0
+        return add_working_days(end_of_day(due_day), paused) if paused else case.due_at
+    paused_days = max((last - first).days - 1, 0)
+    if not paused_days:
+        return case.due_at
+    return end_of_day(next_working_day(due_day + timedelta(days=paused_days)))
+
+
+@transaction.atomic
+def case_resume(
+    *, case: Case, actor: Any, reason: str = "", expected_version: int | None = None
+) -> Case:
+    """Restart the clock; the deadline moves by the suspended period (Awb art. 4:15)."""
+    locked = _lock(case, expected_version)
+    current = locked.case
+    _open(current)
+    if current.suspended_at is None:
+        raise NotSuspended()
+    before = current.due_at
+    current.due_at = suspended_shift(
+        case=current, suspended_at=current.suspended_at, resumed_at=locked.now
+    )
+    current.at_risk_at = current.at_risk_at + (current.due_at - before)
+    current.suspended_at = None
+    CaseEvent.objects.create(
+        case=current,
+        kind=CaseEvent.Kind.RESUMED,
+        at=locked.now,
+        actor=actor,
+        reason=reason,
+        due_before=before,
+        due_after=current.due_at,
+    )
+    history_record(
+        instance=current,
+        action="update",
+        actor=actor,
+        changes={"due_at": [before.isoformat(), current.due_at.isoformat()]},
+        reason=reason or "hervat",
+    )
+    return _save(locked, ["due_at", "at_risk_at", "suspended_at"])
+
+
+@transaction.atomic
+def case_extend(
+    *, case: Case, reason: str, actor: Any, expected_version: int | None = None
+) -> Case:
+    """Extend the term once by the product's extension term (Awb art. 4:14 lid 3).
+
+    The applicant must be told before the term ends, with the reason, so an overdue case cannot
+    be extended any more; a second extension is refused.
+    """
+    reason = _require_reason(reason)
+    locked = _lock(case, expected_version)
+    current = locked.case
+    _open(current)
+    extension = current.product.extension
+    if not current.case_type.allows_extension or extension is None:
+        raise ExtensionNotAllowed()
+    if current.extended_at is not None:
+        raise AlreadyExtended()
+    if current.suspended_at is not None:
+        raise CaseSuspended()
+    if locked.now > current.due_at:
+        raise ExtensionNotAllowed(
+            _("The term has already passed; an extension must be announced before it ends.")
+        )
+    before = current.due_at
+    current.due_at = add_term(before, extension)
+    # At risk once most of the extra time is used as well.
+    current.at_risk_at = _at_risk(before, current.due_at)
+    current.extended_at = locked.now
+    CaseEvent.objects.create(
+        case=current,
+        kind=CaseEvent.Kind.EXTENDED,
+        at=locked.now,
+        actor=actor,
+        reason=reason,
+        due_before=before,
+        due_after=current.due_at,
+        detail=str(extension),
+    )
+    history_record(
+        instance=current,
+        action="update",
+        actor=actor,
+        changes={"due_at": [before.isoformat(), current.due_at.isoformat()]},
+        reason=reason,
+    )
+    return _save(locked, ["due_at", "at_risk_at", "extended_at"])
+
+
+@transaction.atomic
+def case_reopen(
+    *, case: Case, reason: str, actor: Any, expected_version: int | None = None
+) -> Case:
+    """Reopen a closed case at the step before the final one; the result is cleared."""
+    reason = _require_reason(reason)
+    locked = _lock(case, expected_version)
+    current = locked.case
+    if current.closed_at is None:
+        raise InvalidInput(_("The case is still open."))
+    steps = current.case_type.ordered_steps
+    step = steps[-2]
+    current.closed_at = None
+    current.result = None
+    current.status = step
+    CaseStatus.objects.create(case=current, step=step, set_at=locked.now, set_by=actor, note=reason)
+    CaseEvent.objects.create(
+        case=current, kind=CaseEvent.Kind.REOPENED, at=locked.now, actor=actor, reason=reason
+    )
+    history_record(
+        instance=current, action="update", actor=actor, changes={"reopened": True}, reason=reason
+    )
+    return _save(locked, ["closed_at", "result", "status"])
+
+
+@transaction.atomic
+def case_assign(
+    *, case: Case, assignee: Any, actor: Any, expected_version: int | None = None
+) -> Case:
+    """Give the case to one person, who must be able to see it."""
+    locked = _lock(case, expected_version)
+    current = locked.case
+    _open(current)
+    if (
+        assignee is not None
+        and not Case.objects.visible_to(assignee).filter(pk=current.pk).exists()
+    ):
+        raise InvalidInput(
+            _("%(name)s cannot see this case and so cannot handle it.")
+            % {"name": assignee.get_full_name() or assignee.get_username()}
+        )
+    current.assignee = assignee
+    CaseEvent.objects.create(
+        case=current,
+        kind=CaseEvent.Kind.ASSIGNED,
+        at=locked.now,
+        actor=actor,
+        detail=(assignee.get_full_name() or assignee.get_username()) if assignee else "",
+    )
+    history_record(
+        instance=current,
+        action="update",
+        actor=actor,
+        changes={"assignee": assignee.get_username() if assignee else None},
+    )
+    return _save(locked, ["assignee"])
+
+
+@transaction.atomic
+def case_hand_over(
+    *,
+    case: Case,
+    reason: str,
+    actor: Any,
+    team: Team | None = None,
+    partner: Partner | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """Route the case to another team or partner with a reason; the receiver sees the whole
+    history, so the resident never tells the story twice (seed 003)."""
+    reason = _require_reason(reason)
+    if (team is None) == (partner is None):
+        raise InvalidInput(_("Choose one team or one partner to hand the case to."))
+    locked = _lock(case, expected_version)
+    current = locked.case
+    _open(current)
+    before = str(current.partner or current.team or "")
+    current.team, current.partner, current.assignee = team, partner, None
+    target = str(team or partner)
+    CaseEvent.objects.create(
+        case=current,
+        kind=CaseEvent.Kind.HANDED_OVER,
+        at=locked.now,
+        actor=actor,
+        reason=reason,
+        detail=f"{before} → {target}",
+    )
+    history_record(
+        instance=current,
+        action="update",
+        actor=actor,
+        changes={"handled_by": [before, target]},
+        reason=reason,
+    )
+    return _save(locked, ["team", "partner", "assignee"])
+
+
+@transaction.atomic
+def case_mark_custom(
+    *, case: Case, reason: str, actor: Any, expected_version: int | None = None
+) -> Case:
+    """Mark custom handling ("maatwerk", seed 003) with its justification, so equal cases can
+    still be seen to be treated equally."""
+    reason = _require_reason(reason)
+    locked = _lock(case, expected_version)
+    current = locked.case
+    _open(current)
+    current.custom_handling = True
+    current.custom_handling_reason = reason
+    CaseEvent.objects.create(
+        case=current, kind=CaseEvent.Kind.CUSTOM, at=locked.now, actor=actor, reason=reason
+    )
+    history_record(
+        instance=current, action="update", actor=actor, changes={"custom": True}, reason=reason
+    )
+    return _save(locked, ["custom_handling", "custom_handling_reason"])
+
+
+@transaction.atomic
+def case_add_note(*, case: Case, text: str, actor: Any) -> CaseNote:
+    text = text.strip()
+    if not text:
+        raise InvalidInput(_("A note cannot be empty."))
+    note = CaseNote.objects.create(case=case, author=actor, created_at=timezone.now(), text=text)
+    history_record(instance=case, action="update", actor=actor, changes={"note": text[:100]})
+    return note
+
+
+ALLOWED_DOCUMENTS = {
+    "pdf": ("application/pdf", b"%PDF"),
+    "png": ("image/png", b"\x89PNG"),
+    "jpg": ("image/jpeg", b"\xff\xd8\xff"),
+    "jpeg": ("image/jpeg", b"\xff\xd8\xff"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK"),
+    "odt": ("application/vnd.oasis.opendocument.text", b"PK"),
+    "txt": ("text/plain", b""),
+}
+
+
+def check_upload(upload: UploadedFile) -> tuple[str, str]:
+    """``(name, content_type)`` of an acceptable upload, or InvalidInput saying why not.
+
+    The type is decided by the extension *and* the file's first bytes, never by what the
+    browser claims.
+    """
+    name = (upload.name or "document").rsplit("/", 1)[-1][:200]
+    limit = settings.LOKET_MAX_UPLOAD_MB * 1024 * 1024
+    if upload.size is None or upload.size > limit:
+        raise InvalidInput(
+            _("The file is too large; the limit is %(mb)s MB.")
+            % {"mb": settings.LOKET_MAX_UPLOAD_MB}
+        )
+    if upload.size == 0:
+        raise InvalidInput(_("The file is empty."))
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ALLOWED_DOCUMENTS:
+        raise InvalidInput(
+            _("Files of this type are not accepted. Use PDF, JPG, PNG, DOCX, ODT or TXT.")
+        )
+    content_type, magic = ALLOWED_DOCUMENTS[extension]
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if magic and not head.startswith(magic):
+        raise InvalidInput(
+            _("The file's contents do not match its type (.%(ext)s).") % {"ext": extension}
+        )
+    return name, content_type
+
+
+@transaction.atomic
+def case_add_document(*, case: Case, upload: UploadedFile, actor: Any) -> CaseDocument:
+    name, content_type = check_upload(upload)
+    document = CaseDocument(
+        case=case,
+        name=name,
+        content_type=content_type,
+        size=upload.size or 0,
+        uploaded_at=timezone.now(),
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    document.file.save(name, upload, save=False)
+    document.save()
+    history_record(instance=case, action="update", actor=actor, changes={"document": name})
+    return document

@@ -74,6 +74,14 @@ class CaseType(models.Model):
     def final_step(self) -> StatusStep:
         return self.ordered_steps[-1]
 
+    @cached_property
+    def allowed_moves(self) -> dict[int, list[StatusStep]]:
+        """``{from_step_id: [to_step, ...]}`` from the transition table, in step order."""
+        moves: dict[int, list[StatusStep]] = {}
+        for transition in self.transitions.select_related("to_step").order_by("to_step__number"):
+            moves.setdefault(transition.from_step_id, []).append(transition.to_step)
+        return moves
+
 
 class StatusStep(models.Model):
     case_type = models.ForeignKey(CaseType, on_delete=models.CASCADE, related_name="steps")
@@ -104,6 +112,33 @@ class StatusStep(models.Model):
     @property
     def resident_text(self) -> str:
         return localized(self, "resident_text")
+
+
+class Transition(models.Model):
+    """One allowed move between two status steps of a case type: the workflow, as data.
+
+    ``loket.cases.services.case_set_status`` is the one place that enforces it. The catalogue
+    loader writes them from ``case_types.json`` (a ``transitions`` list per case type) or, when
+    a case type lists none, the default route: each step to the next, and any open step
+    straight to the final one (a withdrawn or refused request closes early, with a result).
+    """
+
+    case_type = models.ForeignKey(CaseType, on_delete=models.CASCADE, related_name="transitions")
+    from_step = models.ForeignKey(StatusStep, on_delete=models.CASCADE, related_name="+")
+    to_step = models.ForeignKey(StatusStep, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+        ordering = ["case_type", "from_step__number", "to_step__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_type", "from_step", "to_step"], name="transition_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_step} → {self.to_step}"
 
 
 class ResultType(models.Model):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.text import slugify
 
-from loket.catalogue.models import CaseType, Channel, Product, ResultType, StatusStep
+from loket.catalogue.models import CaseType, Channel, Product, ResultType, StatusStep, Transition
 from loket.lib.calendar import Term
 from loket.organisation.models import Partner, Team
 from loket.tenancy.models import Package
@@ -271,6 +272,7 @@ def _save_case_type(data: dict[str, Any]) -> CaseType:
                 "longer in the file; steps cannot be removed from a catalogue in use"
             ]
         )
+    _save_transitions(case_type, data.get("transitions"))
     for result in data["results"]:
         ResultType.objects.update_or_create(
             case_type=case_type,
@@ -278,6 +280,27 @@ def _save_case_type(data: dict[str, Any]) -> CaseType:
             defaults={"name_nl": result["name_nl"], "name_en": result["name_en"]},
         )
     return case_type
+
+
+def _save_transitions(case_type: CaseType, listed: list[list[str]] | None) -> None:
+    steps = {step.code: step for step in case_type.steps.all()}
+    ordered = sorted(steps.values(), key=lambda step: step.number)
+    if listed:
+        pairs = []
+        for pair in listed:
+            if len(pair) != 2 or pair[0] not in steps or pair[1] not in steps:
+                raise CatalogueError(
+                    [f"case type {case_type.code}: transition {pair} names an unknown step"]
+                )
+            pairs.append((steps[pair[0]], steps[pair[1]]))
+    else:
+        final = ordered[-1]
+        pairs = list(pairwise(ordered))
+        pairs += [(step, final) for step in ordered[:-2]]
+    Transition.objects.filter(case_type=case_type).delete()
+    Transition.objects.bulk_create(
+        [Transition(case_type=case_type, from_step=a, to_step=b) for a, b in pairs]
+    )
 
 
 def _handler(kind: str, name: str) -> dict[str, Team | Partner | None]:
