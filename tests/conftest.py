@@ -28,9 +28,26 @@ def staff_b(municipality_b):  # type: ignore[no-untyped-def]
     return StaffFactory(username="worker-b", municipalities=[municipality_b])
 
 
-@pytest.fixture
-def catalogue(db):  # type: ignore[no-untyped-def]
-    """The real catalogue the product ships with."""
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The shipped catalogue is loaded once per test database; each test rolls back on top."""
     from loket.catalogue.services import catalogue_load
 
-    catalogue_load()
+    with django_db_blocker.unblock():
+        catalogue_load()
+
+
+@pytest.fixture
+def catalogue(db):  # type: ignore[no-untyped-def]
+    """The real catalogue the product ships with (already loaded by django_db_setup)."""
+
+
+@pytest.fixture
+def empty_catalogue(db):  # type: ignore[no-untyped-def]
+    """No catalogue at all, for tests of loading one (rolled back after the test)."""
+    from loket.catalogue.models import CaseType, Product
+    from loket.organisation.models import Partner, Team
+    from loket.tenancy.models import Package
+
+    for model in (Product, CaseType, Team, Partner, Package):
+        model.objects.all().delete()

@@ -21,7 +21,7 @@ from loket.catalogue.services import (
 from loket.organisation.models import Partner, Team
 from loket.tenancy.models import Package
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_catalogue")]
 
 SHIPPED_SLUGS = [
     row["slug"] for row in csv.DictReader(DEFAULT_PRODUCTS.open(encoding="utf-8", newline=""))

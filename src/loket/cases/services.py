@@ -43,6 +43,7 @@ from loket.catalogue.models import Channel, Product, ResultType, StatusStep
 from loket.contacts.models import Organisation, Person
 from loket.history.services import history_record
 from loket.lib.calendar import (
+    Term,
     TermUnit,
     add_term,
     add_working_days,
@@ -290,24 +291,68 @@ def case_suspend(
     return _save(locked, ["suspended_at"])
 
 
-def suspended_shift(*, case: Case, suspended_at: datetime, resumed_at: datetime) -> datetime:
-    """The new due moment after a suspension (Awb art. 4:15 lid 1).
+def compute_due_at(
+    *,
+    started_at: datetime,
+    term: Term,
+    pauses: list[tuple[datetime, datetime]],
+    extension: Term | None = None,
+) -> datetime:
+    """The due moment of a case, from its start, its suspensions and its extension.
 
-    Suspended are the days after the day of suspension up to (not including) the day of
-    resumption. A term in working days moves by the working days among them; a term in weeks or
-    days moves by the calendar days, and then runs to a working day (Atw art. 1).
+    - The term counts from the day after the case was received (``loket.lib.calendar``).
+    - Awb art. 4:15 lid 1: each suspension stops the clock from the day after the applicant was
+      asked for more information up to (not including) the day it arrived. A term in working
+      days is lengthened by the working days among those, a term in weeks by the calendar days.
+    - Awb art. 4:14 lid 3: one extension adds its term to the end of the (suspended) term.
+    - Atw art. 1: the result runs to the next working day; it is applied once, at the end, so a
+      term that first ended on a holiday is not pushed twice.
     """
-    first = local_date(suspended_at)
-    last = local_date(resumed_at)
-    due_day = local_date(case.due_at)
-    if case.product.term.unit is TermUnit.WORKING_DAYS:
-        # Working days strictly between the two dates.
-        paused = working_days_between(first, last - timedelta(days=1)) if last > first else 0
-        return add_working_days(end_of_day(due_day), paused) if paused else case.due_at
-    paused_days = max((last - first).days - 1, 0)
-    if not paused_days:
-        return case.due_at
-    return end_of_day(next_working_day(due_day + timedelta(days=paused_days)))
+    if term.unit is TermUnit.WORKING_DAYS:
+        paused = sum(
+            working_days_between(local_date(a), local_date(b) - timedelta(days=1))
+            for a, b in pauses
+            if local_date(b) > local_date(a)
+        )
+        due = add_working_days(started_at, term.amount + paused)
+        return add_term(due, extension) if extension else due
+    if not pauses and extension is None:
+        return add_term(started_at, term)
+    days = 7 * term.amount if term.unit is TermUnit.WEEKS else term.amount
+    paused_days = sum(max((local_date(b) - local_date(a)).days - 1, 0) for a, b in pauses)
+    end = local_date(started_at) + timedelta(days=days + paused_days)
+    if extension is not None:
+        return add_term(end_of_day(end), extension)
+    return end_of_day(next_working_day(end))
+
+
+def _recompute_deadlines(case: Case, *, resumed_at: datetime | None = None) -> None:
+    """Set ``due_at`` and ``at_risk_at`` from the case's own record of suspensions."""
+    events = list(
+        case.events.filter(kind__in=[CaseEvent.Kind.SUSPENDED, CaseEvent.Kind.RESUMED]).order_by(
+            "at", "pk"
+        )
+    )
+    pauses: list[tuple[datetime, datetime]] = []
+    opened: datetime | None = None
+    for event in events:
+        if event.kind == CaseEvent.Kind.SUSPENDED:
+            opened = event.at
+        elif opened is not None:
+            pauses.append((opened, event.at))
+            opened = None
+    if opened is not None and resumed_at is not None:
+        pauses.append((opened, resumed_at))
+    term = case.product.term
+    case.due_at = compute_due_at(
+        started_at=case.started_at,
+        term=term,
+        pauses=pauses,
+        extension=case.product.extension if case.extended_at else None,
+    )
+    # "At risk" is the last part of the original term's length before the current due moment.
+    original = add_term(case.started_at, term) - case.started_at
+    case.at_risk_at = case.due_at - original * (1 - settings.LOKET_AT_RISK_FRACTION)
 
 
 @transaction.atomic
@@ -321,10 +366,7 @@ def case_resume(
     if current.suspended_at is None:
         raise NotSuspended()
     before = current.due_at
-    current.due_at = suspended_shift(
-        case=current, suspended_at=current.suspended_at, resumed_at=locked.now
-    )
-    current.at_risk_at = current.at_risk_at + (current.due_at - before)
+    _recompute_deadlines(current, resumed_at=locked.now)
     current.suspended_at = None
     CaseEvent.objects.create(
         case=current,
@@ -370,10 +412,8 @@ def case_extend(
             _("The term has already passed; an extension must be announced before it ends.")
         )
     before = current.due_at
-    current.due_at = add_term(before, extension)
-    # At risk once most of the extra time is used as well.
-    current.at_risk_at = _at_risk(before, current.due_at)
     current.extended_at = locked.now
+    _recompute_deadlines(current)
     CaseEvent.objects.create(
         case=current,
         kind=CaseEvent.Kind.EXTENDED,
