@@ -153,9 +153,12 @@ class _Locked:
 
 def _lock(case: Case, expected_version: int | None) -> _Locked:
     """Re-read the case under a row lock and refuse when it changed since the caller saw it."""
+    # Only joins on columns that never change: after waiting for the lock, PostgreSQL re-checks
+    # the updated row against the rows it joined before, and a join on ``status`` would then
+    # match nothing (the waiting transaction would see no case at all).
     locked = (
-        Case.objects.select_for_update()
-        .select_related("case_type", "product", "status")
+        Case.objects.select_for_update(of=("self",))
+        .select_related("case_type", "product")
         .get(pk=case.pk)
     )
     if expected_version is not None and locked.version != expected_version:
