@@ -51,3 +51,9 @@ def empty_catalogue(db):  # type: ignore[no-untyped-def]
 
     for model in (Product, CaseType, Team, Partner, Package):
         model.objects.all().delete()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Uploaded files of a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

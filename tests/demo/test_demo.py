@@ -111,4 +111,5 @@ def test_demo_accounts_log_in_and_see_their_work(client: Any, demo: dict[str, in
     listing = client.get(reverse("workbench:case_list")).content.decode()
     shown = Case.objects.filter(partner__slug="sociaal-team", closed_at__isnull=True).count()
     assert f"{shown} " in listing
-    assert "Paspoort" not in listing
+    assert "<td>Paspoort aanvragen</td>" not in listing
+    assert "<td>Wmo: hulp en ondersteuning thuis</td>" in listing

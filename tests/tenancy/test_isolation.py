@@ -6,21 +6,30 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, get_resolver, reverse
 
 from loket.accounts.models import Role
+from loket.cases.models import CaseNote
+from loket.cases.services import case_add_document
 from loket.catalogue.models import Product
 from loket.organisation.models import Partner
 from tests.factories import ContactFactory, PersonFactory, StaffFactory, make_case
 
 pytestmark = pytest.mark.django_db
 
-# Every workbench URL that names one record. A new record URL must be added here, or
-# test_every_record_url_is_covered fails.
-RECORD_URLS = {
-    "workbench:case_detail": "case",
-    "workbench:person_detail": "person",
-    "workbench:contact_detail": "contact",
+# Every workbench URL that names one record: name -> (method, how to build its kwargs).
+# A new record URL must be added here, or test_every_record_url_is_covered fails.
+RECORD_URLS: dict[str, tuple[str, Any]] = {
+    "workbench:case_detail": ("get", lambda r: {"uuid": r["case"].uuid}),
+    "workbench:case_audit": ("get", lambda r: {"uuid": r["case"].uuid}),
+    "workbench:case_document": (
+        "get",
+        lambda r: {"uuid": r["case"].uuid, "document": r["document"].uuid},
+    ),
+    "workbench:case_action": ("post", lambda r: {"uuid": r["case"].uuid, "action": "note"}),
+    "workbench:person_detail": ("get", lambda r: {"uuid": r["person"].uuid}),
+    "workbench:contact_detail": ("get", lambda r: {"uuid": r["contact"].uuid}),
 }
 
 
@@ -39,30 +48,50 @@ def test_every_record_url_is_covered() -> None:
     assert sorted(_workbench_patterns()) == sorted(RECORD_URLS)
 
 
+def _records(
+    municipality: Any, product_slug: str = "paspoort", surname: str = "Bewoner"
+) -> dict[str, Any]:
+    person = PersonFactory(municipality=municipality, surname=surname)
+    case = make_case(municipality=municipality, person=person, product_slug=product_slug)
+    contact = ContactFactory(municipality=municipality, person=person, case=case)
+    document = case_add_document(
+        case=case, upload=SimpleUploadedFile("brief.pdf", b"%PDF-1.4 test"), actor=None
+    )
+    return {"case": case, "person": person, "contact": contact, "document": document}
+
+
 @pytest.fixture
 def records_b(catalogue: None, municipality_b: Any) -> dict[str, Any]:
-    person = PersonFactory(municipality=municipality_b)
-    case = make_case(municipality=municipality_b, person=person)
-    contact = ContactFactory(municipality=municipality_b, person=person, case=case)
-    return {"case": case, "person": person, "contact": contact}
+    return _records(municipality_b)
+
+
+def _request(client: Any, url_name: str, records: dict[str, Any]) -> Any:
+    method, kwargs = RECORD_URLS[url_name]
+    url = reverse(url_name, kwargs=kwargs(records))
+    if method == "post":
+        return client.post(url, {"text": "Mag ik dit zien?"})
+    return client.get(url)
 
 
 @pytest.mark.parametrize("url_name", sorted(RECORD_URLS))
 def test_staff_of_other_municipality_gets_404(
-    client: Any, staff_a: Any, staff_b: Any, records_b: dict[str, Any], url_name: str
+    client: Any, staff_a: Any, municipality_b: Any, records_b: dict[str, Any], url_name: str
 ) -> None:
-    record = records_b[RECORD_URLS[url_name]]
-    url = reverse(url_name, kwargs={"uuid": record.uuid})
+    admin_b = StaffFactory(
+        username="admin-b", role=Role.ADMINISTRATOR, municipalities=[municipality_b]
+    )
+    client.force_login(admin_b)
+    own = _request(client, url_name, records_b)
+    assert own.status_code in (200, 302)
+    if url_name != "workbench:case_document" and own.status_code == 200:
+        assert records_b["person"].surname in own.content.decode() or url_name.endswith("audit")
 
-    client.force_login(staff_b)
-    own = client.get(url)
-    assert own.status_code == 200
-    assert records_b["person"].surname in own.content.decode()
-
+    notes = CaseNote.objects.count()
     client.force_login(staff_a)
-    other = client.get(url)
+    other = _request(client, url_name, records_b)
     assert other.status_code == 404
     assert records_b["person"].surname not in other.content.decode()
+    assert CaseNote.objects.count() == notes
 
 
 def test_case_list_and_dashboard_show_only_own_municipality(
@@ -147,6 +176,27 @@ class TestPartnerWorker:
         assert setup["handed"].identification in listing
         assert setup["other_partner"].identification not in listing
         assert setup["own_team"].identification not in listing
+
+    @pytest.mark.parametrize("url_name", [name for name in sorted(RECORD_URLS) if "case" in name])
+    def test_every_case_url_is_404_for_work_not_handed_to_the_partner(
+        self, client: Any, setup: dict[str, Any], url_name: str
+    ) -> None:
+        client.force_login(setup["worker"])
+        for name in ("other_partner", "own_team"):
+            case = setup[name]
+            document = case_add_document(
+                case=case, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4"), actor=None
+            )
+            records = {"case": case, "document": document}
+            assert _request(client, url_name, records).status_code == 404, (name, url_name)
+        handed = setup["handed"]
+        document = case_add_document(
+            case=handed, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4"), actor=None
+        )
+        response = _request(client, url_name, {"case": handed, "document": document})
+        # The audit log is for administrators only; the rest is open to the partner.
+        expected = 403 if url_name.endswith("audit") else (302 if "action" in url_name else 200)
+        assert response.status_code == expected
 
     def test_sees_only_persons_and_contacts_of_handed_work(
         self, client: Any, setup: dict[str, Any]

@@ -1,38 +1,61 @@
 """Staff pages. Every record is fetched through ``visible_to(request.user)``: a record of a
-municipality (or, for partner workers, a partner) the user does not work for is a 404."""
+municipality (or, for partner workers, a partner) the user does not work for is a 404.
+Changes go through ``loket.cases.services``; a refusal is shown with its reason and changes
+nothing."""
 
 from __future__ import annotations
 
-from typing import cast
+from collections.abc import Callable
+from typing import Any, cast
 
+from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from loket.accounts.models import User
-from loket.cases.models import Case
+from loket.cases import services
+from loket.cases.errors import CaseRefused
+from loket.cases.models import Case, CaseDocument
+from loket.cases.selectors import QueueFilters, case_queue, case_timeline
+from loket.catalogue.models import Product, StatusStep
 from loket.contacts.models import Contact, Person
+from loket.history.models import ChangeRecord
+from loket.history.services import history_record
 from loket.tenancy.selectors import municipalities_for_staff
+from loket.workbench import forms as wb
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    open_cases = Case.objects.visible_to(request.user).filter(closed_at__isnull=True)
+    user = _user(request)
+    open_cases = Case.objects.visible_to(user).filter(closed_at__isnull=True)
+    running = Q(suspended_at__isnull=True)
     per_municipality = (
         open_cases.values("municipality__name", "municipality__slug")
         .annotate(
             open=Count("pk"),
-            overdue=Count("pk", filter=Q(due_at__lt=now)),
-            at_risk=Count("pk", filter=Q(at_risk_at__lte=now, due_at__gte=now)),
+            overdue=Count("pk", filter=running & Q(due_at__lt=now)),
+            at_risk=Count("pk", filter=running & Q(at_risk_at__lte=now, due_at__gte=now)),
         )
         .order_by("municipality__name")
     )
     mine = (
-        open_cases.filter(assignee=cast(User, request.user))
+        open_cases.filter(assignee=user)
         .select_related("product", "status", "municipality")
         .order_by("due_at")[:10]
     )
@@ -42,7 +65,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "per_municipality": per_municipality,
             "mine": mine,
-            "municipalities": municipalities_for_staff(cast(User, request.user)),
+            "municipalities": municipalities_for_staff(user),
             "now": now,
         },
     )
@@ -50,68 +73,291 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    cases = (
-        Case.objects.visible_to(request.user)
-        .filter(closed_at__isnull=True)
-        .select_related("product", "status", "municipality", "assignee")
-        .order_by("due_at", "pk")
+    user = _user(request)
+    params = request.GET
+    filters = QueueFilters(
+        scope=params.get("scope", "team")
+        if params.get("scope") in ("mine", "team", "all")
+        else "team",
+        municipality=params.get("municipality", ""),
+        product=params.get("product", ""),
+        status=params.get("status", ""),
+        due=params.get("state", ""),
+        assignee=params.get("assignee", ""),
+        closed=params.get("closed") == "1",
     )
-    municipality = request.GET.get("municipality", "")
-    if municipality:
-        cases = cases.filter(municipality__slug=municipality)
-    state = request.GET.get("state", "")
-    if state == "overdue":
-        cases = cases.filter(due_at__lt=now)
-    elif state == "at_risk":
-        cases = cases.filter(at_risk_at__lte=now, due_at__gte=now)
-    elif state == "on_track":
-        cases = cases.filter(at_risk_at__gt=now)
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page = case_queue(user, filters, cursor=params.get("after", ""), size=settings.LOKET_PAGE_SIZE)
+    query = params.copy()
+    query.pop("after", None)
     return render(
         request,
         "workbench/case_list.html",
         {
             "page": page,
-            "now": now,
-            "state": state,
-            "selected_municipality": municipality,
-            "municipalities": municipalities_for_staff(cast(User, request.user)),
+            "filters": filters,
+            "query": query.urlencode(),
+            "municipalities": municipalities_for_staff(user),
+            "products": Product.objects.filter(is_active=True).order_by("name_nl"),
+            "steps": StatusStep.objects.values_list("code", "name_nl")
+            .distinct()
+            .order_by("name_nl"),
+            "bulk_form": wb.BulkAssignForm(user=user),
+            "now": timezone.now(),
         },
     )
 
 
-@login_required
-def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
-    case = get_object_or_404(
-        Case.objects.visible_to(request.user).select_related(
-            "product", "status", "municipality", "initiator_person", "team", "partner", "result"
+def _visible_case(request: HttpRequest, uuid: str) -> Case:
+    return get_object_or_404(
+        Case.objects.visible_to(_user(request)).select_related(
+            "product",
+            "case_type",
+            "status",
+            "municipality",
+            "initiator_person",
+            "initiator_organisation",
+            "team",
+            "partner",
+            "result",
+            "assignee",
         ),
         uuid=uuid,
     )
+
+
+def _detail(
+    request: HttpRequest,
+    case: Case,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    initial = {"version": case.version}
+    action_forms: dict[str, forms.Form] = {
+        "status": wb.StatusForm(initial=initial, case=case),
+        "result": wb.ResultForm(initial=initial, case=case),
+        "suspend": wb.ReasonForm(initial=initial, prefix="suspend"),
+        "resume": wb.ResumeForm(initial=initial, prefix="resume"),
+        "extend": wb.ReasonForm(initial=initial, prefix="extend"),
+        "assign": wb.AssignForm(initial={**initial, "assignee": case.assignee_id}, case=case),
+        "handover": wb.HandOverForm(initial=initial, prefix="handover"),
+        "custom": wb.ReasonForm(initial=initial, prefix="custom"),
+        "reopen": wb.ReasonForm(initial=initial, prefix="reopen"),
+        "note": wb.NoteForm(),
+        "document": wb.DocumentForm(),
+    }
+    action_forms.update(bound or {})
+    if status == 200:
+        # Seeing personal data is logged (AVG art. 5 lid 2: accountability).
+        history_record(instance=case, action="view", actor=request.user)
     return render(
         request,
         "workbench/case_detail.html",
         {
             "case": case,
-            "statuses": case.statuses.select_related("step", "set_by"),
-            "contacts": case.contacts.all()[:50],
+            "timeline": case_timeline(case),
             "due_state": case.due_state(),
+            "next_steps": services.allowed_next_steps(case),
+            "forms": action_forms,
+            "error": error,
+            "can_extend": case.case_type.allows_extension
+            and case.product.extension is not None
+            and case.extended_at is None,
         },
+        status=status,
     )
 
 
 @login_required
+def case_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    return _detail(request, _visible_case(request, uuid))
+
+
+# name -> (form factory, prefix, what to do with the cleaned data)
+Action = tuple[
+    Callable[..., forms.Form], str, Callable[[Case, Any, dict[str, Any], forms.Form], Any]
+]
+ACTIONS: dict[str, Action] = {
+    "status": (
+        lambda data, files, case: wb.StatusForm(data, case=case),
+        "",
+        lambda case, user, d, f: services.case_set_status(
+            case=case,
+            step=d["step"],
+            result=d["result"],
+            note=d["note"],
+            actor=user,
+            expected_version=d["version"],
+        ),
+    ),
+    "result": (
+        lambda data, files, case: wb.ResultForm(data, case=case),
+        "",
+        lambda case, user, d, f: services.case_set_result(
+            case=case, result=d["result"], actor=user, expected_version=d["version"]
+        ),
+    ),
+    "suspend": (
+        lambda data, files, case: wb.ReasonForm(data, prefix="suspend"),
+        "suspend",
+        lambda case, user, d, f: services.case_suspend(
+            case=case, reason=d["reason"], actor=user, expected_version=d["version"]
+        ),
+    ),
+    "resume": (
+        lambda data, files, case: wb.ResumeForm(data, prefix="resume"),
+        "resume",
+        lambda case, user, d, f: services.case_resume(
+            case=case, reason=d["reason"], actor=user, expected_version=d["version"]
+        ),
+    ),
+    "extend": (
+        lambda data, files, case: wb.ReasonForm(data, prefix="extend"),
+        "extend",
+        lambda case, user, d, f: services.case_extend(
+            case=case, reason=d["reason"], actor=user, expected_version=d["version"]
+        ),
+    ),
+    "assign": (
+        lambda data, files, case: wb.AssignForm(data, case=case),
+        "",
+        lambda case, user, d, f: services.case_assign(
+            case=case, assignee=d["assignee"], actor=user, expected_version=d["version"]
+        ),
+    ),
+    "handover": (
+        lambda data, files, case: wb.HandOverForm(data, prefix="handover"),
+        "handover",
+        lambda case, user, d, f: services.case_hand_over(
+            case=case,
+            reason=d["reason"],
+            actor=user,
+            expected_version=d["version"],
+            **cast(wb.HandOverForm, f).handler(),
+        ),
+    ),
+    "custom": (
+        lambda data, files, case: wb.ReasonForm(data, prefix="custom"),
+        "custom",
+        lambda case, user, d, f: services.case_mark_custom(
+            case=case, reason=d["reason"], actor=user, expected_version=d["version"]
+        ),
+    ),
+    "reopen": (
+        lambda data, files, case: wb.ReasonForm(data, prefix="reopen"),
+        "reopen",
+        lambda case, user, d, f: services.case_reopen(
+            case=case, reason=d["reason"], actor=user, expected_version=d["version"]
+        ),
+    ),
+    "note": (
+        lambda data, files, case: wb.NoteForm(data),
+        "",
+        lambda case, user, d, f: services.case_add_note(case=case, text=d["text"], actor=user),
+    ),
+    "document": (
+        lambda data, files, case: wb.DocumentForm(data, files),
+        "",
+        lambda case, user, d, f: services.case_add_document(
+            case=case, upload=d["file"], actor=user
+        ),
+    ),
+}
+
+DONE = {
+    "status": gettext_lazy("The step was changed."),
+    "result": gettext_lazy("The result was recorded."),
+    "suspend": gettext_lazy("The case is suspended; the clock has stopped."),
+    "resume": gettext_lazy("The case is running again; the deadline was moved."),
+    "extend": gettext_lazy("The term was extended. Tell the applicant why."),
+    "assign": gettext_lazy("The case was assigned."),
+    "handover": gettext_lazy("The case was handed over."),
+    "custom": gettext_lazy("Custom handling was recorded."),
+    "reopen": gettext_lazy("The case was reopened."),
+    "note": gettext_lazy("The note was added."),
+    "document": gettext_lazy("The document was added."),
+}
+
+
+@login_required
+@require_POST
+def case_action(request: HttpRequest, uuid: str, action: str) -> HttpResponse:
+    case = _visible_case(request, uuid)
+    if action not in ACTIONS:
+        return _detail(request, case, error=_("Unknown action."), status=404)
+    make_form, _prefix, handle = ACTIONS[action]
+    form = make_form(request.POST, request.FILES, case)
+    if not form.is_valid():
+        return _detail(
+            request, case, bound={action: form}, error=_("Check the form below."), status=400
+        )
+    try:
+        handle(case, request.user, form.cleaned_data, form)
+    except CaseRefused as refused:
+        return _detail(
+            request, case, bound={action: form}, error=str(refused.message), status=refused.status
+        )
+    messages.success(request, str(DONE[action]))
+    return redirect("workbench:case_detail", uuid=case.uuid)
+
+
+@login_required
+@require_POST
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = wb.BulkAssignForm(request.POST, user=user)
+    back = reverse("workbench:case_list") + "?" + request.POST.get("back", "")
+    if not form.is_valid():
+        messages.error(request, _("Choose cases and a colleague."))
+        return redirect(back)
+    uuids = [value for value in request.POST.getlist("case") if value]
+    assigned, refused = 0, []
+    for case in Case.objects.visible_to(user).filter(uuid__in=uuids):
+        try:
+            services.case_assign(case=case, assignee=form.cleaned_data["assignee"], actor=user)
+            assigned += 1
+        except CaseRefused as error:
+            refused.append(f"{case.identification}: {error.message}")
+    messages.success(request, _("%(n)s cases assigned.") % {"n": assigned})
+    for line in refused:
+        messages.error(request, line)
+    return redirect(back)
+
+
+@login_required
+def case_document(request: HttpRequest, uuid: str, document: str) -> FileResponse:
+    case = _visible_case(request, uuid)
+    item = get_object_or_404(CaseDocument, case=case, uuid=document)
+    history_record(
+        instance=case, action="view", actor=request.user, changes={"document": item.name}
+    )
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
+
+
+@login_required
+def case_audit(request: HttpRequest, uuid: str) -> HttpResponse:
+    """Who saw and changed this case, for administrators (AVG accountability)."""
+    case = _visible_case(request, uuid)
+    if not _user(request).is_administrator:
+        raise PermissionDenied
+    records = ChangeRecord.objects.for_object(case).select_related("actor")[:500]
+    return render(request, "workbench/case_audit.html", {"case": case, "records": records})
+
+
+@login_required
 def person_detail(request: HttpRequest, uuid: str) -> HttpResponse:
-    person = get_object_or_404(Person.objects.visible_to(request.user), uuid=uuid)
+    user = _user(request)
+    person = get_object_or_404(Person.objects.visible_to(user), uuid=uuid)
+    history_record(instance=person, action="view", actor=user)
     cases = (
-        Case.objects.visible_to(request.user)
+        Case.objects.visible_to(user)
         .filter(initiator_person=person)
         .select_related("product", "status")
         .order_by("-started_at")
     )
     contacts = (
-        Contact.objects.visible_to(request.user)
+        Contact.objects.visible_to(user)
         .filter(person=person)
         .select_related("product")
         .order_by("-occurred_at")[:50]
@@ -126,7 +372,7 @@ def person_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 @login_required
 def contact_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     contact = get_object_or_404(
-        Contact.objects.visible_to(request.user).select_related(
+        Contact.objects.visible_to(_user(request)).select_related(
             "person", "product", "case", "registered_by", "handed_to_team", "handed_to_partner"
         ),
         uuid=uuid,

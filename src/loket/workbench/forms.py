@@ -1,0 +1,127 @@
+"""Forms of the workbench. They only collect input; the case services decide."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from loket.accounts.models import User
+from loket.cases.models import Case
+from loket.cases.services import allowed_next_steps
+from loket.catalogue.models import ResultType, StatusStep
+from loket.organisation.models import Partner, Team
+
+
+def _model_field(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """Colleagues by name, not by username."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.username)
+
+
+class VersionForm(forms.Form):
+    """Every change carries the version the user saw, so a stale edit is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class StatusForm(VersionForm):
+    step = forms.ModelChoiceField(queryset=StatusStep.objects.none(), label=_("Next step"))
+    result = forms.ModelChoiceField(
+        queryset=ResultType.objects.none(),
+        required=False,
+        label=_("Result"),
+        help_text=_("Needed when the step closes the case."),
+    )
+    note = forms.CharField(
+        label=_("Explanation (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        steps = allowed_next_steps(case)
+        _model_field(self, "step").queryset = StatusStep.objects.filter(
+            pk__in=[s.pk for s in steps]
+        )
+        _model_field(self, "result").queryset = case.case_type.results.all()
+
+
+class ReasonForm(VersionForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResumeForm(VersionForm):
+    reason = forms.CharField(label=_("Explanation (optional)"), required=False)
+
+
+class ResultForm(VersionForm):
+    result = forms.ModelChoiceField(queryset=ResultType.objects.none(), label=_("Result"))
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _model_field(self, "result").queryset = case.case_type.results.all()
+
+
+def assignable_staff(case: Case) -> Any:
+    staff = User.objects.filter(is_active=True, municipalities=case.municipality)
+    if case.partner_id:
+        return staff.filter(partner_id=case.partner_id)
+    return staff.exclude(role="partner_worker")
+
+
+class AssignForm(VersionForm):
+    assignee = StaffChoiceField(
+        queryset=User.objects.none(), required=False, label=_("Assign to"), empty_label=_("nobody")
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _model_field(self, "assignee").queryset = assignable_staff(case).order_by("first_name")
+
+
+class HandOverForm(VersionForm):
+    target = forms.ChoiceField(label=_("Hand over to"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["target"]).choices = [
+            (str(_("Teams")), [(f"team:{t.pk}", t.name) for t in Team.objects.order_by("name")]),
+            (
+                str(_("Partner organisations")),
+                [(f"partner:{p.pk}", p.name) for p in Partner.objects.order_by("name")],
+            ),
+        ]
+
+    def handler(self) -> dict[str, Any]:
+        kind, pk = self.cleaned_data["target"].split(":")
+        if kind == "team":
+            return {"team": Team.objects.get(pk=pk)}
+        return {"partner": Partner.objects.get(pk=pk)}
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(label=_("Document"))
+
+
+class BulkAssignForm(forms.Form):
+    cases = forms.CharField()
+    assignee = StaffChoiceField(queryset=User.objects.none(), label=_("Assign selected to"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _model_field(self, "assignee").queryset = (
+            User.objects.filter(is_active=True, municipalities__in=user.municipality_ids)
+            .distinct()
+            .order_by("first_name")
+        )
