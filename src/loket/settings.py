@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "loket.web",
     "loket.history",
     "loket.tenancy",
@@ -71,6 +75,7 @@ INSTALLED_APPS = [
     "loket.portal",
     "loket.workbench",
     "loket.demo",
+    "loket.api",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +215,34 @@ LOKET_PAGE_SIZE = env_int("LOKET_PAGE_SIZE", 50, minimum=5)
 # Largest document a resident or staff member may upload, in MB.
 LOKET_MAX_UPLOAD_MB = env_int("LOKET_MAX_UPLOAD_MB", 20, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Systems send "Authorization: Token <key>"; the portal and workbench use their session.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "loket.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Loket API",
+    "DESCRIPTION": (
+        "Cases (zaken) of Loket. Follows the NL API Design Rules: plural nouns, no trailing "
+        "slash, camelCase parameters, errors as application/problem+json."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("loket.web.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("loket.api.urls")),
     path("werkplek/", include("loket.workbench.urls")),
     path("<slug:municipality>/", include("loket.portal.urls")),
 ]

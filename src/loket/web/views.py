@@ -4,6 +4,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from loket.api.problems import api_not_found
 from loket.tenancy.models import Municipality
 
 
@@ -22,6 +23,8 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return api_not_found(request)
     return render(request, "404.html", status=404)
 
 

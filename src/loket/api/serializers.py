@@ -1,0 +1,160 @@
+"""The API's shapes: camelCase field names (NL API Design Rules), codes and slugs instead of
+database ids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from loket.cases.models import Case, CaseDocument
+from loket.catalogue.models import Channel
+
+
+class StepSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class HandlerSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["team", "partner"])
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    caseType = serializers.CharField(source="case_type.code", read_only=True)  # noqa: N815
+    startedAt = serializers.DateTimeField(source="started_at", read_only=True)  # noqa: N815
+    dueAt = serializers.DateTimeField(source="due_at", read_only=True)  # noqa: N815
+    atRiskAt = serializers.DateTimeField(source="at_risk_at", read_only=True)  # noqa: N815
+    dueState = serializers.SerializerMethodField()  # noqa: N815
+    closedAt = serializers.DateTimeField(source="closed_at", read_only=True)  # noqa: N815
+    suspendedAt = serializers.DateTimeField(source="suspended_at", read_only=True)  # noqa: N815
+    extendedAt = serializers.DateTimeField(source="extended_at", read_only=True)  # noqa: N815
+    status = serializers.SerializerMethodField()
+    result = serializers.SerializerMethodField()
+    handledBy = serializers.SerializerMethodField()  # noqa: N815
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    customHandling = serializers.BooleanField(source="custom_handling", read_only=True)  # noqa: N815
+
+    class Meta:
+        model = Case
+        fields = [
+            "url",
+            "uuid",
+            "identification",
+            "municipality",
+            "product",
+            "caseType",
+            "subject",
+            "description",
+            "channel",
+            "confidentiality",
+            "startedAt",
+            "dueAt",
+            "atRiskAt",
+            "dueState",
+            "closedAt",
+            "suspendedAt",
+            "extendedAt",
+            "status",
+            "result",
+            "handledBy",
+            "assignee",
+            "customHandling",
+            "version",
+        ]
+
+    def get_url(self, case: Case) -> str:
+        request = self.context.get("request")
+        path = reverse("api:case", kwargs={"uuid": case.uuid})
+        return request.build_absolute_uri(path) if request else path
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["on_track", "at_risk", "overdue", "suspended", "closed"])
+    )
+    def get_dueState(self, case: Case) -> str:  # noqa: N802
+        return str(case.due_state().value)
+
+    @extend_schema_field(StepSerializer)
+    def get_status(self, case: Case) -> dict[str, str]:
+        return {"code": case.status.code, "name": case.status.name}
+
+    @extend_schema_field(StepSerializer(allow_null=True))
+    def get_result(self, case: Case) -> dict[str, str] | None:
+        return {"code": case.result.code, "name": case.result.name} if case.result else None
+
+    @extend_schema_field(HandlerSerializer)
+    def get_handledBy(self, case: Case) -> dict[str, str]:  # noqa: N802
+        handler: Any = case.partner or case.team
+        kind = "partner" if case.partner_id else "team"
+        return {"kind": kind, "slug": handler.slug, "name": handler.name}
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    municipality = serializers.SlugField(help_text=_("The municipality's slug, e.g. “waterdal”."))
+    product = serializers.SlugField(help_text=_("The product's slug, e.g. “parkeervergunning”."))
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.WEB)
+    initiator = serializers.UUIDField(
+        required=False, allow_null=True, help_text=_("The uuid of the applicant (a person).")
+    )
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    step = serializers.SlugField(help_text=_("Code of the next status step."))
+    result = serializers.SlugField(required=False, help_text=_("Needed when the step is final."))
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text=_("The version you saw; a stale change is refused.")
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class ResumeSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class ResultSerializer(serializers.Serializer):
+    result = serializers.SlugField()
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    contentType = serializers.CharField(source="content_type", read_only=True)  # noqa: N815
+    uploadedAt = serializers.DateTimeField(source="uploaded_at", read_only=True)  # noqa: N815
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseDocument
+        fields = ["uuid", "name", "contentType", "size", "uploadedAt", "download"]
+
+    def get_download(self, document: CaseDocument) -> str:
+        path = reverse(
+            "api:case-document", kwargs={"uuid": document.case.uuid, "document": document.uuid}
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class CaseListSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    countIsCapped = serializers.BooleanField()  # noqa: N815
+    next = serializers.URLField(allow_null=True)
+    results = CaseSerializer(many=True)

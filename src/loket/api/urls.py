@@ -1,0 +1,23 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from loket.api import views
+
+app_name = "api"
+urlpatterns = [
+    path("openapi.json", SpectacularAPIView.as_view(), name="openapi"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="api:openapi"), name="docs"),
+    path("cases", views.CaseCollection.as_view(), name="cases"),
+    path("cases/<uuid:uuid>", views.CaseDetail.as_view(), name="case"),
+    path("cases/<uuid:uuid>/status", views.CaseStatusChange.as_view(), name="case-status"),
+    path("cases/<uuid:uuid>/result", views.CaseResult.as_view(), name="case-result"),
+    path("cases/<uuid:uuid>/suspend", views.CaseSuspend.as_view(), name="case-suspend"),
+    path("cases/<uuid:uuid>/resume", views.CaseResume.as_view(), name="case-resume"),
+    path("cases/<uuid:uuid>/extend", views.CaseExtend.as_view(), name="case-extend"),
+    path("cases/<uuid:uuid>/documents", views.CaseDocuments.as_view(), name="case-documents"),
+    path(
+        "cases/<uuid:uuid>/documents/<uuid:document>",
+        views.CaseDocumentContent.as_view(),
+        name="case-document",
+    ),
+]

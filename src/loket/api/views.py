@@ -1,0 +1,323 @@
+"""``/api/v1``: cases for systems (token) and for the portal and workbench (session).
+
+Thin: every change is a call to ``loket.cases.services``; what a caller may see comes from
+``Case.objects.visible_to``; refusals become problem documents (``loket.api.problems``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from loket.api import serializers as s
+from loket.cases import services
+from loket.cases.models import Case, CaseDocument
+from loket.cases.selectors import QueueFilters, case_queue
+from loket.catalogue.models import Product
+from loket.contacts.models import Person
+from loket.tenancy.selectors import municipalities_for_staff
+
+PROBLEM = OpenApiResponse(OpenApiTypes.OBJECT, description="application/problem+json")
+ERRORS = {400: PROBLEM, 401: PROBLEM, 404: PROBLEM, 409: PROBLEM}
+
+
+def _case(request: Request, uuid: Any) -> Case:
+    return get_object_or_404(
+        Case.objects.visible_to(request.user).select_related(
+            "product",
+            "case_type",
+            "status",
+            "municipality",
+            "team",
+            "partner",
+            "result",
+            "assignee",
+        ),
+        uuid=uuid,
+    )
+
+
+def _invalid(field: str, message: str) -> serializers.ValidationError:
+    return serializers.ValidationError({field: [message]})
+
+
+class CaseCollection(APIView):
+    @extend_schema(
+        operation_id="cases_list",
+        summary="List cases, earliest deadline first",
+        parameters=[
+            OpenApiParameter("municipality", str, description="Municipality slug"),
+            OpenApiParameter("product", str, description="Product slug"),
+            OpenApiParameter("status", str, description="Status step code"),
+            OpenApiParameter("dueState", str, enum=["on_track", "at_risk", "overdue", "suspended"]),
+            OpenApiParameter("assignee", str, description="User id, or “none”"),
+            OpenApiParameter("closed", bool, description="Closed instead of open cases"),
+            OpenApiParameter(
+                "after", str, description="Cursor taken from the previous page (see next)"
+            ),
+            OpenApiParameter("pageSize", int, description="1-100, default 50"),
+        ],
+        responses={200: s.CaseListSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        try:
+            size = min(max(int(params.get("pageSize", 50)), 1), 100)
+        except ValueError:
+            raise _invalid("pageSize", _("A whole number from 1 to 100.")) from None
+        due = params.get("dueState", "")
+        if due not in ("", "on_track", "at_risk", "overdue", "suspended"):
+            raise _invalid("dueState", _("One of on_track, at_risk, overdue, suspended."))
+        filters = QueueFilters(
+            scope="all",
+            municipality=params.get("municipality", ""),
+            product=params.get("product", ""),
+            status=params.get("status", ""),
+            due=due,
+            assignee=params.get("assignee", ""),
+            closed=params.get("closed", "false").lower() == "true",
+        )
+        page = case_queue(request.user, filters, cursor=params.get("after", ""), size=size)
+        following = None
+        if page.next_cursor:
+            query = {k: v for k, v in params.items() if k != "after"} | {"after": page.next_cursor}
+            following = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+        return Response(
+            {
+                "count": page.count,
+                "countIsCapped": page.count_capped,
+                "next": following,
+                "results": s.CaseSerializer(
+                    page.cases, many=True, context={"request": request}
+                ).data,
+            }
+        )
+
+    @extend_schema(
+        operation_id="cases_create",
+        summary="Open a case for a product",
+        request=s.CaseCreateSerializer,
+        responses={201: s.CaseSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        data = s.CaseCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        municipality = (
+            municipalities_for_staff(request.user).filter(slug=values["municipality"]).first()
+        )
+        if municipality is None:
+            raise _invalid("municipality", _("Unknown municipality, or not one you work for."))
+        product = Product.objects.offered_in(municipality).filter(slug=values["product"]).first()
+        if product is None:
+            raise _invalid("product", _("Unknown product, or not offered by this municipality."))
+        person = None
+        if values.get("initiator"):
+            person = (
+                Person.objects.visible_to(request.user)
+                .filter(uuid=values["initiator"], municipality=municipality)
+                .first()
+            )
+            if person is None:
+                raise _invalid("initiator", _("Unknown person in this municipality."))
+        case = services.case_create(
+            municipality=municipality,
+            product=product,
+            subject=values["subject"],
+            description=values["description"],
+            channel=values["channel"],
+            person=person,
+            actor=request.user,
+        )
+        body = s.CaseSerializer(_case(request, case.uuid), context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
+
+
+class CaseDetail(APIView):
+    @extend_schema(operation_id="cases_retrieve", responses={200: s.CaseSerializer, **ERRORS})
+    def get(self, request: Request, uuid: Any) -> Response:
+        return Response(s.CaseSerializer(_case(request, uuid), context={"request": request}).data)
+
+
+def _changed(request: Request, case: Case) -> Response:
+    return Response(s.CaseSerializer(_case(request, case.uuid), context={"request": request}).data)
+
+
+class CaseStatusChange(APIView):
+    @extend_schema(
+        operation_id="cases_status_create",
+        summary="Move the case to a next step (the workflow of its case type)",
+        request=s.StatusChangeSerializer,
+        responses={200: s.CaseSerializer, **ERRORS},
+    )
+    def post(self, request: Request, uuid: Any) -> Response:
+        case = _case(request, uuid)
+        data = s.StatusChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        step = case.case_type.steps.filter(code=values["step"]).first()
+        if step is None:
+            raise _invalid(
+                "step", _("This case type has no step “%(code)s”.") % {"code": values["step"]}
+            )
+        result = None
+        if values.get("result"):
+            result = case.case_type.results.filter(code=values["result"]).first()
+            if result is None:
+                raise _invalid(
+                    "result",
+                    _("This case type has no result “%(code)s”.") % {"code": values["result"]},
+                )
+        case = services.case_set_status(
+            case=case,
+            step=step,
+            result=result,
+            note=values["note"],
+            actor=request.user,
+            expected_version=values.get("version"),
+        )
+        return _changed(request, case)
+
+
+class CaseResult(APIView):
+    @extend_schema(
+        operation_id="cases_result_create",
+        request=s.ResultSerializer,
+        responses={200: s.CaseSerializer, **ERRORS},
+    )
+    def post(self, request: Request, uuid: Any) -> Response:
+        case = _case(request, uuid)
+        data = s.ResultSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = case.case_type.results.filter(code=data.validated_data["result"]).first()
+        if result is None:
+            raise _invalid(
+                "result",
+                _("This case type has no result “%(code)s”.")
+                % {"code": data.validated_data["result"]},
+            )
+        case = services.case_set_result(
+            case=case,
+            result=result,
+            actor=request.user,
+            expected_version=data.validated_data.get("version"),
+        )
+        return _changed(request, case)
+
+
+class CaseSuspend(APIView):
+    @extend_schema(
+        operation_id="cases_suspend_create",
+        summary="Suspend the term while waiting for the applicant (Awb 4:15)",
+        request=s.ReasonSerializer,
+        responses={200: s.CaseSerializer, **ERRORS},
+    )
+    def post(self, request: Request, uuid: Any) -> Response:
+        data = s.ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = services.case_suspend(
+            case=_case(request, uuid),
+            reason=data.validated_data["reason"],
+            actor=request.user,
+            expected_version=data.validated_data.get("version"),
+        )
+        return _changed(request, case)
+
+
+class CaseResume(APIView):
+    @extend_schema(
+        operation_id="cases_resume_create",
+        summary="Resume a suspended case; the deadline moves by the suspended period",
+        request=s.ResumeSerializer,
+        responses={200: s.CaseSerializer, **ERRORS},
+    )
+    def post(self, request: Request, uuid: Any) -> Response:
+        data = s.ResumeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = services.case_resume(
+            case=_case(request, uuid),
+            reason=data.validated_data["reason"],
+            actor=request.user,
+            expected_version=data.validated_data.get("version"),
+        )
+        return _changed(request, case)
+
+
+class CaseExtend(APIView):
+    @extend_schema(
+        operation_id="cases_extend_create",
+        summary="Extend the term once by the product's extension term (Awb 4:14)",
+        request=s.ReasonSerializer,
+        responses={200: s.CaseSerializer, **ERRORS},
+    )
+    def post(self, request: Request, uuid: Any) -> Response:
+        data = s.ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = services.case_extend(
+            case=_case(request, uuid),
+            reason=data.validated_data["reason"],
+            actor=request.user,
+            expected_version=data.validated_data.get("version"),
+        )
+        return _changed(request, case)
+
+
+class CaseDocuments(APIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        operation_id="cases_documents_list",
+        responses={200: s.DocumentSerializer(many=True), **ERRORS},
+    )
+    def get(self, request: Request, uuid: Any) -> Response:
+        case = _case(request, uuid)
+        documents = case.documents.select_related("case")
+        return Response(
+            s.DocumentSerializer(documents, many=True, context={"request": request}).data
+        )
+
+    @extend_schema(
+        operation_id="cases_documents_create",
+        request={"multipart/form-data": s.DocumentUploadSerializer},
+        responses={201: s.DocumentSerializer, **ERRORS},
+    )
+    def post(self, request: Request, uuid: Any) -> Response:
+        case = _case(request, uuid)
+        data = s.DocumentUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = services.case_add_document(
+            case=case, upload=data.validated_data["file"], actor=request.user
+        )
+        return Response(
+            s.DocumentSerializer(document, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class CaseDocumentContent(APIView):
+    @extend_schema(
+        operation_id="cases_documents_retrieve",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS},
+    )
+    def get(self, request: Request, uuid: Any, document: Any) -> FileResponse:
+        case = _case(request, uuid)
+        item = CaseDocument.objects.filter(case=case, uuid=document).first()
+        if item is None:
+            raise Http404
+        return FileResponse(
+            item.file.open("rb"),
+            as_attachment=True,
+            filename=item.name,
+            content_type=item.content_type,
+        )
