@@ -84,6 +84,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             detail, code = _("No such resource, or you may not see it."), "not-found"
         elif isinstance(exc, PermissionDenied | exceptions.PermissionDenied):
             code = "forbidden"
+        elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+            code = "not-authenticated"
         body = problem(
             response.status_code,
             {
