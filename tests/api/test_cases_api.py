@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from loket.accounts.models import Role
 from loket.cases.models import Case
+from loket.cases.services import case_add_document
 from loket.organisation.models import Partner
 from tests.factories import PersonFactory, StaffFactory, make_case
 
@@ -301,7 +302,32 @@ def test_partner_worker_sees_only_handed_cases(catalogue: None, municipality_a: 
     client = APIClient()
     client.force_authenticate(worker)
     assert [c["uuid"] for c in client.get("/api/v1/cases").json()["results"]] == [str(handed.uuid)]
-    assert client.get(f"/api/v1/cases/{internal.uuid}").status_code == 404
+    document = case_add_document(
+        case=internal, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4"), actor=None
+    )
+    base = f"/api/v1/cases/{internal.uuid}"
+    for method, path in [
+        ("get", ""),
+        ("get", "/documents"),
+        ("get", f"/documents/{document.uuid}"),
+        ("post", "/status"),
+        ("post", "/result"),
+        ("post", "/suspend"),
+        ("post", "/resume"),
+        ("post", "/extend"),
+        ("post", "/documents"),
+    ]:
+        response = (
+            getattr(client, method)(
+                base + path, {"reason": "x", "step": "x", "result": "x"}, format="json"
+            )
+            if method == "post"
+            else client.get(base + path)
+        )
+        assert response.status_code == 404, (method, path)
+    internal.refresh_from_db()
+    assert internal.version == 1
+    assert client.get(f"/api/v1/cases/{handed.uuid}").status_code == 200
 
 
 def test_session_authentication_needs_csrf(
