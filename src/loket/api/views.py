@@ -216,61 +216,51 @@ class CaseResult(APIView):
         return _changed(request, case)
 
 
-class CaseSuspend(APIView):
-    @extend_schema(
-        operation_id="cases_suspend_create",
-        summary="Suspend the term while waiting for the applicant (Awb 4:15)",
-        request=s.ReasonSerializer,
-        responses={200: s.CaseSerializer, **ERRORS},
-    )
-    def post(self, request: Request, uuid: Any) -> Response:
-        data = s.ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        case = services.case_suspend(
-            case=_case(request, uuid),
-            reason=data.validated_data["reason"],
-            actor=request.user,
-            expected_version=data.validated_data.get("version"),
+def _reason_action(
+    name: str, summary: str, serializer: type[serializers.Serializer], change: Any
+) -> type[APIView]:
+    """An endpoint that sends a reason (and the version seen) to one case service."""
+
+    class View(APIView):
+        @extend_schema(
+            operation_id=f"cases_{name}_create",
+            summary=summary,
+            request=serializer,
+            responses={200: s.CaseSerializer, **ERRORS},
         )
-        return _changed(request, case)
+        def post(self, request: Request, uuid: Any) -> Response:
+            data = serializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            case = change(
+                case=_case(request, uuid),
+                reason=data.validated_data["reason"],
+                actor=request.user,
+                expected_version=data.validated_data.get("version"),
+            )
+            return _changed(request, case)
+
+    View.__name__ = View.__qualname__ = f"Case{name.title()}"
+    return View
 
 
-class CaseResume(APIView):
-    @extend_schema(
-        operation_id="cases_resume_create",
-        summary="Resume a suspended case; the deadline moves by the suspended period",
-        request=s.ResumeSerializer,
-        responses={200: s.CaseSerializer, **ERRORS},
-    )
-    def post(self, request: Request, uuid: Any) -> Response:
-        data = s.ResumeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        case = services.case_resume(
-            case=_case(request, uuid),
-            reason=data.validated_data["reason"],
-            actor=request.user,
-            expected_version=data.validated_data.get("version"),
-        )
-        return _changed(request, case)
-
-
-class CaseExtend(APIView):
-    @extend_schema(
-        operation_id="cases_extend_create",
-        summary="Extend the term once by the product's extension term (Awb 4:14)",
-        request=s.ReasonSerializer,
-        responses={200: s.CaseSerializer, **ERRORS},
-    )
-    def post(self, request: Request, uuid: Any) -> Response:
-        data = s.ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        case = services.case_extend(
-            case=_case(request, uuid),
-            reason=data.validated_data["reason"],
-            actor=request.user,
-            expected_version=data.validated_data.get("version"),
-        )
-        return _changed(request, case)
+CaseSuspend = _reason_action(
+    "suspend",
+    "Suspend the term while waiting for the applicant (Awb 4:15)",
+    s.ReasonSerializer,
+    services.case_suspend,
+)
+CaseResume = _reason_action(
+    "resume",
+    "Resume a suspended case; the deadline moves by the suspended period",
+    s.ResumeSerializer,
+    services.case_resume,
+)
+CaseExtend = _reason_action(
+    "extend",
+    "Extend the term once by the product's extension term (Awb 4:14)",
+    s.ReasonSerializer,
+    services.case_extend,
+)
 
 
 class CaseDocuments(APIView):
