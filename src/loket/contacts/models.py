@@ -7,6 +7,7 @@ niet-natuurlijk persoon), a *contact* (klantcontact) on one channel, about produ
 from __future__ import annotations
 
 import uuid
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,9 +15,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from loket.catalogue.models import Channel, Product
-from loket.lib.identifiers import bsn_is_valid, kvk_is_valid
+from loket.lib.identifiers import bsn_is_valid, kvk_is_valid, normalise_phone
 from loket.organisation.models import Partner, Team
-from loket.tenancy.models import TenantOwned
+from loket.tenancy.models import TenantOwned, TenantQuerySet
 
 
 def validate_bsn(value: str) -> None:
@@ -27,6 +28,15 @@ def validate_bsn(value: str) -> None:
 def validate_kvk(value: str) -> None:
     if not kvk_is_valid(value):
         raise ValidationError(_("A KvK number has 8 digits."))
+
+
+def validate_phone(value: str) -> None:
+    try:
+        normalise_phone(value)
+    except ValueError:
+        raise ValidationError(
+            _("This is not a phone number we can call, for example 06 12345678 or 020 1234567.")
+        ) from None
 
 
 class Person(TenantOwned):
@@ -50,7 +60,9 @@ class Person(TenantOwned):
     postcode = models.CharField(_("postcode"), max_length=7, blank=True)
     city = models.CharField(_("town"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
-    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    phone = models.CharField(
+        _("phone number"), max_length=20, blank=True, validators=[validate_phone]
+    )
     preferred_channel = models.CharField(
         _("preferred channel"), max_length=20, choices=Channel.choices, blank=True
     )
@@ -98,8 +110,14 @@ class Organisation(TenantOwned):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kvk_number = models.CharField(_("KvK number"), max_length=8, validators=[validate_kvk])
     name = models.CharField(_("name"), max_length=200)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    house_number = models.CharField(_("house number"), max_length=10, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    city = models.CharField(_("town"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
-    phone = models.CharField(_("phone number"), max_length=20, blank=True)
+    phone = models.CharField(
+        _("phone number"), max_length=20, blank=True, validators=[validate_phone]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -114,6 +132,68 @@ class Organisation(TenantOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def address(self) -> str:
+        street = " ".join(p for p in (self.street, self.house_number) if p)
+        place = " ".join(p for p in (self.postcode, self.city) if p)
+        return ", ".join(p for p in (street, place) if p)
+
+
+class ContactPerson(models.Model):
+    """Someone the municipality talks to on behalf of an organisation (contactpersoon)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contact_persons"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    function = models.CharField(_("function"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(
+        _("phone number"), max_length=20, blank=True, validators=[validate_phone]
+    )
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactQuerySet(TenantQuerySet):
+    """Contacts are need-to-know (AVG art. 5 lid 1 c, data minimisation).
+
+    The front office and administrators see every contact of their municipalities: they answer
+    the resident and need the whole story. A case worker or team lead sees a contact only when
+    it was handed to one of their teams or to them, registered by them, or concerns a case of
+    their team or assigned to them. A partner worker sees only what was handed to the partner.
+    """
+
+    def visible_to(self, user: Any) -> Self:
+        qs = super().visible_to(user)
+        if not getattr(user, "is_authenticated", False) or _sees_all_contacts(user):
+            return qs
+        teams = list(user.team_ids)
+        return qs.filter(
+            models.Q(registered_by=user)
+            | models.Q(handed_to_user=user)
+            | models.Q(handed_to_team_id__in=teams)
+            | models.Q(case__team_id__in=teams)
+            | models.Q(case__assignee=user)
+        )
+
+
+def _sees_all_contacts(user: Any) -> bool:
+    return bool(
+        user.is_superuser or user.is_partner_worker or user.role in FRONT_OFFICE_ROLES
+    )
+
+
+# Roles that work the front door and therefore see every contact of their municipalities.
+FRONT_OFFICE_ROLES = frozenset({"front_office", "administrator"})
 
 
 class Contact(TenantOwned):
@@ -152,6 +232,25 @@ class Contact(TenantOwned):
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="contacts"
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    resolved_on_first_contact = models.BooleanField(
+        _("resolved on first contact"),
+        default=False,
+        help_text=_("The resident's question was fully answered in this contact."),
+    )
+    contact_person = models.ForeignKey(
+        ContactPerson, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
+    )
+    article = models.ForeignKey(
+        "knowledge.Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("knowledge article used"),
+    )
+    handed_to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     handed_to_team = models.ForeignKey(
         Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -161,6 +260,8 @@ class Contact(TenantOwned):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contact")
@@ -173,3 +274,120 @@ class Contact(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.get_channel_display()}, {self.occurred_at:%d-%m-%Y})"
+
+
+class ContactRequestQuerySet(TenantQuerySet):
+    """Same need-to-know rule as contacts: the front office sees all requests; others see the
+    ones addressed to their team or to them, or made by them."""
+
+    def visible_to(self, user: Any) -> Self:
+        qs = super().visible_to(user)
+        if not getattr(user, "is_authenticated", False) or _sees_all_contacts(user):
+            return qs
+        return qs.filter(
+            models.Q(created_by=user)
+            | models.Q(assignee=user)
+            | models.Q(team_id__in=list(user.team_ids))
+        )
+
+    def open(self) -> Self:
+        return self.filter(closed_at__isnull=True)
+
+
+class ContactRequest(TenantOwned):
+    """A question the front office could not answer itself (contactverzoek, as in KISS).
+
+    A *hand-over* gives the question, with the contact it came from, to a team, partner or
+    colleague; a *callback* asks them to call the resident back. Both must be picked up within
+    the ``terugbelverzoek`` service norm: the deadline is stored when the request is made.
+    """
+
+    partner_scope = "partner"
+
+    class Kind(models.TextChoices):
+        HANDOVER = "handover", _("hand-over")
+        CALLBACK = "callback", _("callback")
+
+    class Outcome(models.TextChoices):
+        ANSWERED = "answered", _("resident reached, question answered")
+        CASE_CREATED = "case_created", _("resident reached, case created")
+        NOT_REACHED = "not_reached", _("resident not reached (letter or e-mail sent)")
+        WITHDRAWN = "withdrawn", _("no longer needed")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="requests")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+    question = models.TextField(_("question"))
+    phone = models.CharField(
+        _("phone number to call"), max_length=20, blank=True, validators=[validate_phone]
+    )
+    email = models.EmailField(_("e-mail address"), blank=True)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="contact_requests"
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="contact_requests"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contact_requests",
+        verbose_name=_("assigned to"),
+    )
+    created_at = models.DateTimeField(_("requested at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    due_at = models.DateTimeField(_("answer before"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    closing_note = models.TextField(_("what was agreed"), blank=True)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ContactRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact request")
+        verbose_name_plural = _("contact requests")
+        ordering = ["due_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(team__isnull=False)
+                | models.Q(partner__isnull=False)
+                | models.Q(assignee__isnull=False),
+                name="contact_request_has_receiver",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closed_at__isnull=True) | ~models.Q(outcome=""),
+                name="contact_request_closed_with_outcome",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "team", "closed_at", "due_at"]),
+            models.Index(fields=["assignee", "closed_at", "due_at"]),
+            models.Index(fields=["person", "closed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.question[:60]}"
+
+    @property
+    def receiver(self) -> Any:
+        return self.assignee or self.team or self.partner
+
+    def is_overdue(self, now: Any) -> bool:
+        return self.closed_at is None and self.due_at < now

@@ -32,3 +32,33 @@ def normalise_postcode(value: str) -> str:
     if not _POSTCODE.match(compact):
         raise ValueError(f"{value!r} is not a Dutch postcode")
     return f"{compact[:4]} {compact[4:]}"
+
+
+def normalise_phone(value: str) -> str:
+    """A Dutch or international phone number in E.164 form (``+31612345678``).
+
+    Numbers without a country code are read as Dutch. Raises ValueError when the number cannot
+    exist (the numbering plan of the ITU-T E.164 recommendation, via ``phonenumbers``).
+    """
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(value, "NL")
+    except phonenumbers.NumberParseException as error:
+        raise ValueError(str(error)) from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValueError(value)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(value: str) -> str:
+    """``+31612345678`` -> ``06 12345678`` for Dutch numbers, international format otherwise."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(value, "NL")
+    except phonenumbers.NumberParseException:
+        return value
+    if parsed.country_code == 31:
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
