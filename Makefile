@@ -8,7 +8,7 @@ HOST     ?= 127.0.0.1
 PORT     ?= 8000
 export DJANGO_SETTINGS_MODULE := loket.settings
 
-.PHONY: install install-dev demo test lint format typecheck bench lock clean messages
+.PHONY: install install-dev demo test lint format typecheck bench eval-wegwijzer lock clean messages
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,15 @@ typecheck: install-dev
 
 bench: install-dev
 	@echo "make bench: no benchmarks yet — the benchmark issue adds them under bench/."
+
+## eval-wegwijzer: top-1/top-3 accuracy and median latency on the evaluation sets.
+## Uses a scratch SQLite database under var/ (set EVAL_DATABASE_URL to measure on PostgreSQL).
+EVAL_DATABASE_URL ?= sqlite:///$(CURDIR)/var/eval-wegwijzer.sqlite3
+eval-wegwijzer: install
+	@mkdir -p var
+	DATABASE_URL=$(EVAL_DATABASE_URL) LOKET_MODE=demo $(BIN)/loket migrate --noinput -v0
+	DATABASE_URL=$(EVAL_DATABASE_URL) LOKET_MODE=demo $(BIN)/loket load_catalogue
+	DATABASE_URL=$(EVAL_DATABASE_URL) LOKET_MODE=demo $(BIN)/loket eval_wegwijzer $(EVAL_ARGS)
 
 ## lock: re-pin every dependency for every supported Python (needs network access to PyPI)
 lock: install
