@@ -187,9 +187,7 @@ class ContactQuerySet(TenantQuerySet):
 
 
 def _sees_all_contacts(user: Any) -> bool:
-    return bool(
-        user.is_superuser or user.is_partner_worker or user.role in FRONT_OFFICE_ROLES
-    )
+    return bool(user.is_superuser or user.is_partner_worker or user.role in FRONT_OFFICE_ROLES)
 
 
 # Roles that work the front door and therefore see every contact of their municipalities.
@@ -261,7 +259,7 @@ class Contact(TenantOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = ContactQuerySet.as_manager()
+    objects = ContactQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("contact")
@@ -358,7 +356,7 @@ class ContactRequest(TenantOwned):
     )
     version = models.PositiveIntegerField(default=1)
 
-    objects = ContactRequestQuerySet.as_manager()
+    objects = ContactRequestQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("contact request")

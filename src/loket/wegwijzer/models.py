@@ -16,3 +16,6 @@ class IndexState(models.Model):
 
     class Meta:
         verbose_name = "wegwijzer index state"
+
+    def __str__(self) -> str:
+        return f"generation {self.generation}"

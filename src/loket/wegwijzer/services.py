@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from django.db import transaction
@@ -158,7 +159,7 @@ def read_question(question: str, model: _Model) -> Reading:
         if word not in STOPWORDS:
             terms[word] = max(terms.get(word, 0.0), weight)
 
-    for first, second in zip(typed, typed[1:], strict=False):
+    for first, second in pairwise(typed):
         if first + second in vocabulary:
             add(first + second, 1.0)
     for word in typed:

@@ -14,7 +14,9 @@ from loket.wegwijzer.services import wegwijzer_search
 
 
 class Command(BaseCommand):
-    help = "Answer questions from standard input with the products of a municipality, as JSON lines."
+    help = (
+        "Answer questions from standard input with the products of a municipality, as JSON lines."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

@@ -1,0 +1,46 @@
+"""Refusals of the contact services, each with a message for people and a stable code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class ContactRefused(Exception):  # noqa: N818
+    """Nothing was saved. ``field`` names the form field the message belongs to, if any."""
+
+    code = "refused"
+    status = 409
+    default_message: str | Promise = _("This is not allowed.")
+
+    def __init__(self, message: str | Promise | None = None, *, field: str | None = None) -> None:
+        self.message = message or self.default_message
+        self.field = field
+        super().__init__(str(self.message))
+
+
+class PartyExists(ContactRefused):
+    """A person with this BSN (or an organisation with this KvK number) is already known."""
+
+    code = "party-exists"
+
+    def __init__(self, existing: Any, message: str | Promise, *, field: str) -> None:
+        self.existing = existing
+        super().__init__(message, field=field)
+
+
+class ReceiverRequired(ContactRefused):
+    code = "receiver-required"
+    default_message = _("Choose the team, partner or colleague who takes this over.")
+
+
+class RequestClosed(ContactRefused):
+    code = "request-closed"
+    default_message = _("This request is already closed.")
+
+
+class StaleRequest(ContactRefused):
+    code = "stale"
+    default_message = _("Someone else changed this request in the meantime. Look again.")

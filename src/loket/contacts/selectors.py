@@ -1,0 +1,182 @@
+"""Read-side queries of the front office. Every query starts from ``visible_to(user)``."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from loket.cases.models import Case
+from loket.catalogue.models import Product
+from loket.contacts.models import ContactRequest, Organisation, Person
+from loket.knowledge.models import Article
+from loket.lib.identifiers import normalise_phone
+from loket.tenancy.models import Municipality
+from loket.wegwijzer.services import Hit, wegwijzer_search
+
+_POSTCODE_HOUSE = re.compile(r"^(\d{4})\s?([a-z]{2})(?:\s*[, ]\s*(\d+)\s*([a-z]?))?$", re.I)
+_DATE = re.compile(r"^(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})$")
+_CASE = re.compile(r"^zaak-\d{4}-\d+$", re.I)
+LIMIT = 20
+
+
+@dataclass
+class SearchResults:
+    query: str
+    kind: str = "text"  # what the query was read as: bsn, kvk, postcode, date, email, phone, ...
+    persons: list[Person] = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+    products: list[Hit] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not any((self.persons, self.organisations, self.cases, self.articles, self.products))
+
+
+def _phone(query: str) -> str | None:
+    digits = re.sub(r"[\s()-]", "", query)
+    if not re.fullmatch(r"\+?\d{9,15}", digits):
+        return None
+    try:
+        return normalise_phone(digits)
+    except ValueError:
+        return None
+
+
+def front_office_search(user: Any, query: str) -> SearchResults:
+    """One box for everything: a person (name, BSN, birth date, postcode + house number,
+    e-mail, phone), an organisation (name, KvK number), a case (its number) or a question
+    (knowledge articles and products through the wegwijzer)."""
+    query = " ".join(query.split())[:200]
+    results = SearchResults(query=query)
+    if not query:
+        return results
+    persons = Person.objects.visible_to(user)
+    organisations = Organisation.objects.visible_to(user)
+    compact = query.replace(" ", "").replace(".", "")
+    if compact.isdigit() and len(compact) == 9:
+        results.kind = "bsn"
+        results.persons = list(persons.filter(bsn=compact)[:LIMIT])
+        return results
+    if compact.isdigit() and len(compact) == 8:
+        results.kind = "kvk"
+        results.organisations = list(organisations.filter(kvk_number=compact)[:LIMIT])
+        if results.organisations:
+            return results
+    if match := _POSTCODE_HOUSE.match(query):
+        results.kind = "postcode"
+        postcode = f"{match[1]} {match[2].upper()}"
+        found = persons.filter(postcode=postcode)
+        if match[3]:
+            found = found.filter(house_number__iregex=rf"^{match[3]}\s*{match[4] or ''}")
+        results.persons = list(found.order_by("house_number", "surname")[:LIMIT])
+        results.organisations = list(organisations.filter(postcode=postcode)[:LIMIT])
+        return results
+    if match := _DATE.match(query):
+        results.kind = "date"
+        try:
+            born = datetime.date(int(match[3]), int(match[2]), int(match[1]))
+        except ValueError:
+            return results
+        results.persons = list(persons.filter(birth_date=born)[:LIMIT])
+        return results
+    if "@" in query:
+        results.kind = "email"
+        results.persons = list(persons.filter(email__iexact=query)[:LIMIT])
+        results.organisations = list(organisations.filter(email__iexact=query)[:LIMIT])
+        return results
+    if phone := _phone(query):
+        results.kind = "phone"
+        results.persons = list(persons.filter(phone=phone)[:LIMIT])
+        results.organisations = list(organisations.filter(phone=phone)[:LIMIT])
+        return results
+    if _CASE.match(query):
+        results.kind = "case"
+        results.cases = list(
+            Case.objects.visible_to(user)
+            .filter(identification__iexact=query)
+            .select_related("product", "status", "initiator_person")
+        )
+        return results
+    words = query.split()
+    name = Q()
+    for word in words[:4]:
+        name &= (
+            Q(surname__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(surname_prefix__iexact=word)
+        )
+    results.persons = list(persons.filter(name)[:LIMIT])
+    results.organisations = list(organisations.filter(name__icontains=query)[:LIMIT])
+    municipalities = list(Municipality.objects.filter(pk__in=user.municipality_ids))
+    municipality = municipalities[0] if len(municipalities) == 1 else None
+    results.products = wegwijzer_search(query, municipality=municipality)
+    results.articles = knowledge_search(user, query, hits=results.products)
+    return results
+
+
+def knowledge_search(user: Any, query: str, *, hits: list[Hit] | None = None) -> list[Article]:
+    """Current articles of the products the wegwijzer finds, best product first, plus those
+    whose title contains the query."""
+    if hits is None:
+        hits = wegwijzer_search(query)
+    order = {hit.product.pk: rank for rank, hit in enumerate(hits)}
+    today = timezone.localdate()
+    articles = (
+        Article.objects.current(today)
+        .filter(
+            Q(municipality__isnull=True) | Q(municipality_id__in=user.municipality_ids),
+        )
+        .filter(
+            Q(product_id__in=order) | Q(title_nl__icontains=query) | Q(title_en__icontains=query)
+        )
+        .select_related("product")
+    )
+    return sorted(articles, key=lambda a: (order.get(a.product_id, 99), a.municipality_id is None))[
+        :LIMIT
+    ]
+
+
+def articles_for_person(person: Person, query: str) -> list[tuple[Hit, list[Article]]]:
+    """For a question asked by ``person``: the products of their municipality that answer it,
+    each with its current articles (the municipality's own first)."""
+    hits = wegwijzer_search(query, municipality=person.municipality, limit=3)
+    today = timezone.localdate()
+    articles = (
+        Article.objects.current(today)
+        .for_municipality(person.municipality)
+        .filter(product__in=[hit.product for hit in hits])
+        .order_by("municipality_id")
+    )
+    by_product: dict[int, list[Article]] = {}
+    for article in articles:
+        by_product.setdefault(article.product_id, []).append(article)
+    return [(hit, by_product.get(hit.product.pk, [])) for hit in hits]
+
+
+def open_requests(user: Any, *, scope: str = "team") -> Any:
+    """Open hand-overs and callbacks: overdue first, then by deadline."""
+    requests = ContactRequest.objects.visible_to(user).open()
+    if scope == "mine":
+        requests = requests.filter(assignee=user)
+    elif scope == "team":
+        requests = requests.filter(Q(team_id__in=list(user.team_ids)) | Q(assignee=user))
+    return requests.select_related(
+        "person", "organisation", "team", "partner", "assignee", "contact", "municipality"
+    ).order_by("due_at")
+
+
+def request_counts(user: Any) -> dict[str, int]:
+    now = timezone.now()
+    team = open_requests(user, scope="team")
+    return {"open": team.count(), "overdue": team.filter(due_at__lt=now).count()}
+
+
+def offered_products(municipality: Municipality) -> Any:
+    return Product.objects.offered_in(municipality).order_by("name_nl")

@@ -1,0 +1,386 @@
+"""Parties, contacts and contact requests: what the front office does (seeds 000, 002, 003).
+
+* A person known by BSN (an organisation by KvK number) is never created twice: the second
+  attempt is refused with the existing record, so the front office can open it instead.
+* Every contact is registered with its channel and outcome; a hand-over or callback becomes a
+  ``ContactRequest`` whose deadline follows the ``terugbelverzoek`` service norm; "case created"
+  opens the case in the same transaction. Either everything is saved or nothing is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from loket.cases.models import Case
+from loket.cases.services import case_create
+from loket.catalogue.models import Channel, Product
+from loket.contacts.errors import (
+    ContactRefused,
+    PartyExists,
+    ReceiverRequired,
+    RequestClosed,
+    StaleRequest,
+)
+from loket.contacts.models import Contact, ContactPerson, ContactRequest, Organisation, Person
+from loket.history.services import history_record
+from loket.knowledge.models import Article
+from loket.lib.calendar import Term, add_term
+from loket.lib.identifiers import normalise_phone, normalise_postcode
+from loket.organisation.models import Partner, Team
+from loket.tenancy.models import Municipality
+
+# The product whose service norm is the promise for every hand-over and callback.
+CALLBACK_PRODUCT = "terugbelverzoek"
+CALLBACK_FALLBACK_TERM = "2wd"
+
+
+def _clean_person_data(data: dict[str, Any]) -> dict[str, Any]:
+    cleaned = {
+        key: (value.strip() if isinstance(value, str) else value) for key, value in data.items()
+    }
+    if cleaned.get("bsn"):
+        cleaned["bsn"] = cleaned["bsn"].replace(" ", "").replace(".", "")
+    if cleaned.get("phone"):
+        with contextlib.suppress(ValueError):  # full_clean gives the field-level message
+            cleaned["phone"] = normalise_phone(cleaned["phone"])
+    if cleaned.get("postcode"):
+        try:
+            cleaned["postcode"] = normalise_postcode(cleaned["postcode"])
+        except ValueError:
+            raise ContactRefused(
+                _("A postcode has four digits and two letters, for example 1234 AB."),
+                field="postcode",
+            ) from None
+    if cleaned.get("email"):
+        cleaned["email"] = cleaned["email"].lower()
+    return cleaned
+
+
+def _person_exists(person: Person) -> PartyExists:
+    return PartyExists(
+        person,
+        _("A person with this BSN is already known: %(name)s.") % {"name": person},
+        field="bsn",
+    )
+
+
+def person_create(*, municipality: Municipality, data: dict[str, Any], actor: Any) -> Person:
+    """Register a resident. Refused with ``PartyExists`` when the BSN is already known in this
+    municipality (a unique constraint backs this up against two simultaneous registrations)."""
+    cleaned = _clean_person_data(data)
+    bsn = cleaned.get("bsn") or ""
+    if bsn:
+        existing = Person.objects.filter(municipality=municipality, bsn=bsn).first()
+        if existing is not None:
+            raise _person_exists(existing)
+    person = Person(municipality=municipality, **cleaned)
+    person.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            person.save()
+            history_record(instance=person, action="create", actor=actor)
+    except IntegrityError:
+        existing = Person.objects.filter(municipality=municipality, bsn=bsn).first()
+        if existing is None:
+            raise
+        raise _person_exists(existing) from None
+    return person
+
+
+def person_update(*, person: Person, data: dict[str, Any], actor: Any) -> Person:
+    """Change what is known about a resident; the BSN cannot become another person's."""
+    cleaned = _clean_person_data(data)
+    bsn = cleaned.get("bsn", person.bsn)
+    if bsn and bsn != person.bsn:
+        other = (
+            Person.objects.filter(municipality_id=person.municipality_id, bsn=bsn)
+            .exclude(pk=person.pk)
+            .first()
+        )
+        if other is not None:
+            raise _person_exists(other)
+    before = {key: getattr(person, key) for key in cleaned}
+    for key, value in cleaned.items():
+        setattr(person, key, value)
+    person.full_clean(validate_unique=False)
+    changes = {k: [str(before[k]), str(v)] for k, v in cleaned.items() if before[k] != v}
+    with transaction.atomic():
+        person.save()
+        if changes:
+            history_record(instance=person, action="update", actor=actor, changes=changes)
+    return person
+
+
+def organisation_create(
+    *, municipality: Municipality, data: dict[str, Any], actor: Any
+) -> Organisation:
+    """Register a business or institution; refused when the KvK number is already known."""
+    cleaned = _clean_person_data(data)
+    kvk = (cleaned.get("kvk_number") or "").replace(" ", "")
+    cleaned["kvk_number"] = kvk
+    existing = Organisation.objects.filter(municipality=municipality, kvk_number=kvk).first()
+    if existing is not None:
+        raise PartyExists(
+            existing,
+            _("An organisation with this KvK number is already known: %(name)s.")
+            % {"name": existing},
+            field="kvk_number",
+        )
+    organisation = Organisation(municipality=municipality, **cleaned)
+    organisation.full_clean(validate_unique=False)
+    with transaction.atomic():
+        organisation.save()
+        history_record(instance=organisation, action="create", actor=actor)
+    return organisation
+
+
+def contact_person_add(
+    *, organisation: Organisation, data: dict[str, Any], actor: Any
+) -> ContactPerson:
+    cleaned = _clean_person_data(data)
+    item = ContactPerson(organisation=organisation, **cleaned)
+    item.full_clean()
+    with transaction.atomic():
+        item.save()
+        history_record(
+            instance=organisation,
+            action="update",
+            actor=actor,
+            changes={"contact_person": item.name},
+        )
+    return item
+
+
+def request_deadline(*, municipality: Municipality, requested_at: datetime) -> datetime:
+    """When a hand-over or callback must be picked up: the ``terugbelverzoek`` service norm of
+    the catalogue, counted on the legal calendar (Algemene termijnenwet, ``add_term``)."""
+    product = Product.objects.filter(slug=CALLBACK_PRODUCT).first()
+    term = product.term if product else Term.parse(CALLBACK_FALLBACK_TERM)
+    return add_term(requested_at, term)
+
+
+@dataclass(frozen=True)
+class Receiver:
+    """Who takes a question over: a team, a partner organisation or one colleague."""
+
+    team: Team | None = None
+    partner: Partner | None = None
+    user: Any = None
+
+    def __bool__(self) -> bool:
+        return any((self.team, self.partner, self.user))
+
+
+def contact_register(
+    *,
+    municipality: Municipality,
+    actor: Any,
+    channel: str,
+    subject: str,
+    outcome: str,
+    direction: str = Contact.Direction.INBOUND,
+    text: str = "",
+    person: Person | None = None,
+    organisation: Organisation | None = None,
+    contact_person: ContactPerson | None = None,
+    product: Product | None = None,
+    case: Case | None = None,
+    article: Article | None = None,
+    resolved_on_first_contact: bool | None = None,
+    receiver: Receiver | None = None,
+    callback_phone: str = "",
+    occurred_at: datetime | None = None,
+) -> Contact:
+    """Register one contact; with a hand-over or callback, the request; with "case created",
+    the case. Anonymous contacts (no person, no organisation) are allowed.
+
+    ``resolved_on_first_contact`` defaults to true exactly when the outcome is "answered".
+    """
+    now = timezone.now()
+    occurred_at = occurred_at or now
+    if channel not in Channel.values:
+        raise ContactRefused(_("Choose a channel."), field="channel")
+    for item in (person, organisation, case):
+        if item is not None and item.municipality_id != municipality.pk:
+            raise ContactRefused(_("This record belongs to another municipality."))
+    if case is not None and person is None and organisation is None:
+        person, organisation = case.initiator_person, case.initiator_organisation
+    if product is None and case is not None:
+        product = case.product
+    if product is None and article is not None:
+        product = article.product
+    needs_request = outcome in (Contact.Outcome.HANDED_OVER, Contact.Outcome.CALLBACK)
+    receiver = receiver or Receiver()
+    if needs_request and not receiver:
+        raise ReceiverRequired(field="receiver")
+    phone = ""
+    if outcome == Contact.Outcome.CALLBACK:
+        phone = (
+            callback_phone.strip()
+            or (person.phone if person else "")
+            or (contact_person.phone if contact_person else "")
+        )
+        if not phone:
+            raise ContactRefused(
+                _("Give the phone number we should call back."), field="callback_phone"
+            )
+        try:
+            phone = normalise_phone(phone)
+        except ValueError:
+            raise ContactRefused(
+                _("This is not a phone number we can call, for example 06 12345678."),
+                field="callback_phone",
+            ) from None
+    if outcome == Contact.Outcome.CASE_CREATED:
+        if product is None or not product.creates_case:
+            raise ContactRefused(
+                _("Choose a product for which a case can be opened."), field="product"
+            )
+        if not Product.objects.offered_in(municipality).filter(pk=product.pk).exists():
+            raise ContactRefused(
+                _("This municipality does not offer this product."), field="product"
+            )
+    if resolved_on_first_contact is None:
+        resolved_on_first_contact = outcome == Contact.Outcome.ANSWERED
+    with transaction.atomic():
+        if outcome == Contact.Outcome.CASE_CREATED and case is None:
+            assert product is not None
+            case = case_create(
+                municipality=municipality,
+                product=product,
+                subject=subject,
+                description=text,
+                channel=channel,
+                person=person,
+                organisation=organisation,
+                started_at=occurred_at,
+                actor=actor,
+            )
+        contact = Contact(
+            municipality=municipality,
+            occurred_at=occurred_at,
+            channel=channel,
+            direction=direction,
+            subject=subject.strip()[:200],
+            text=text,
+            person=person,
+            organisation=organisation,
+            contact_person=contact_person,
+            product=product,
+            case=case,
+            article=article,
+            outcome=outcome,
+            resolved_on_first_contact=resolved_on_first_contact,
+            handed_to_team=receiver.team,
+            handed_to_partner=receiver.partner,
+            handed_to_user=receiver.user,
+            registered_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        contact.full_clean()
+        contact.save()
+        if needs_request:
+            ContactRequest.objects.create(
+                municipality=municipality,
+                kind=ContactRequest.Kind.CALLBACK
+                if outcome == Contact.Outcome.CALLBACK
+                else ContactRequest.Kind.HANDOVER,
+                contact=contact,
+                person=person,
+                organisation=organisation,
+                question=text or subject,
+                phone=phone,
+                email=(person.email if person else "")
+                or (organisation.email if organisation else ""),
+                team=receiver.team,
+                partner=receiver.partner,
+                assignee=receiver.user,
+                created_at=now,
+                created_by=contact.registered_by,
+                due_at=request_deadline(municipality=municipality, requested_at=now),
+                case=case,
+            )
+        history_record(instance=contact, action="create", actor=actor)
+    return contact
+
+
+def _locked_request(request: ContactRequest, expected_version: int | None) -> ContactRequest:
+    locked = ContactRequest.objects.select_for_update().get(pk=request.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleRequest()
+    if locked.closed_at is not None:
+        raise RequestClosed()
+    return locked
+
+
+def request_assign(
+    *, request: ContactRequest, assignee: Any, actor: Any, expected_version: int | None = None
+) -> ContactRequest:
+    """Give an open request to one colleague (who must work for its municipality)."""
+    if assignee is not None and request.municipality_id not in assignee.municipality_ids:
+        raise ContactRefused(_("This colleague does not work for this municipality."))
+    with transaction.atomic():
+        locked = _locked_request(request, expected_version)
+        before = locked.assignee_id
+        locked.assignee = assignee
+        locked.version += 1
+        locked.save(update_fields=["assignee", "version"])
+        history_record(
+            instance=locked,
+            action="assign",
+            actor=actor,
+            changes={"assignee": [before, assignee.pk if assignee else None]},
+        )
+    return locked
+
+
+def request_close(
+    *,
+    request: ContactRequest,
+    outcome: str,
+    note: str,
+    actor: Any,
+    expected_version: int | None = None,
+) -> ContactRequest:
+    """Close a request with its outcome and what was agreed with the resident. Registers the
+    call back (or the attempt) as an outbound phone contact, so the resident's history is whole."""
+    if outcome not in ContactRequest.Outcome.values:
+        raise ContactRefused(_("Choose how it ended."), field="outcome")
+    if not note.strip():
+        raise ContactRefused(_("Write down what was agreed."), field="note")
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _locked_request(request, expected_version)
+        locked.closed_at = now
+        locked.closed_by = actor
+        locked.outcome = outcome
+        locked.closing_note = note.strip()
+        locked.version += 1
+        locked.save(update_fields=["closed_at", "closed_by", "outcome", "closing_note", "version"])
+        Contact.objects.create(
+            municipality_id=locked.municipality_id,
+            occurred_at=now,
+            channel=Channel.PHONE if locked.kind == ContactRequest.Kind.CALLBACK else Channel.EMAIL,
+            direction=Contact.Direction.OUTBOUND,
+            subject=str(_("Reply to: %(subject)s") % {"subject": locked.contact.subject})[:200],
+            text=locked.closing_note,
+            person_id=locked.person_id,
+            organisation_id=locked.organisation_id,
+            product_id=locked.contact.product_id,
+            case_id=locked.case_id,
+            outcome=Contact.Outcome.ANSWERED,
+            handed_to_team_id=locked.team_id,
+            handed_to_partner_id=locked.partner_id,
+            handed_to_user=locked.assignee,
+            registered_by=actor,
+        )
+        history_record(
+            instance=locked, action="close", actor=actor, changes={"outcome": outcome}, reason=note
+        )
+    return locked
