@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from loket.catalogue.models import Product
-from loket.catalogue.selectors import product_search
 from loket.tenancy.selectors import municipality_for_slug
+from loket.wegwijzer.services import wegwijzer_search
 
 
 def municipality_home(request: HttpRequest, municipality: str) -> HttpResponse:
@@ -17,7 +17,9 @@ def municipality_home(request: HttpRequest, municipality: str) -> HttpResponse:
     request.municipality = current  # type: ignore[attr-defined]
     query = request.GET.get("q", "").strip()[:200]
     products = Product.objects.offered_in(current).select_related("team", "partner")
-    results = product_search(products, query) if query else None
+    results = (
+        [hit.product for hit in wegwijzer_search(query, municipality=current)] if query else None
+    )
     by_domain: dict[str, list[Product]] = defaultdict(list)
     for product in sorted(products, key=lambda p: p.name.lower()):
         by_domain[product.get_domain_display()].append(product)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from loket.workbench import views
+from loket.workbench import front_office, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -18,6 +18,22 @@ urlpatterns = [
     path("zaken/<uuid:uuid>/audit", views.case_audit, name="case_audit"),
     path("zaken/<uuid:uuid>/documenten/<uuid:document>", views.case_document, name="case_document"),
     path("zaken/<uuid:uuid>/<slug:action>", views.case_action, name="case_action"),
-    path("personen/<uuid:uuid>", views.person_detail, name="person_detail"),
+    path("loket", front_office.front_office, name="front_office"),
+    path("personen/nieuw", front_office.person_new, name="person_new"),
+    path("personen/<uuid:uuid>", front_office.person_detail, name="person_detail"),
+    path("personen/<uuid:uuid>/wijzigen", front_office.person_edit, name="person_edit"),
+    path("personen/<uuid:uuid>/beantwoord", front_office.person_answer, name="person_answer"),
+    path("organisaties/nieuw", front_office.organisation_new, name="organisation_new"),
+    path("organisaties/<uuid:uuid>", front_office.organisation_detail, name="organisation_detail"),
+    path("contacten/nieuw", front_office.contact_new, name="contact_new"),
     path("contacten/<uuid:uuid>", views.contact_detail, name="contact_detail"),
+    path("kennisbank", front_office.knowledge, name="knowledge"),
+    path("kennisbank/<uuid:uuid>", front_office.article_detail, name="article_detail"),
+    path("verzoeken", front_office.request_list, name="request_list"),
+    path("verzoeken/<uuid:uuid>", front_office.request_detail, name="request_detail"),
+    path(
+        "verzoeken/<uuid:uuid>/<slug:action>",
+        front_office.request_action,
+        name="request_action",
+    ),
 ]

@@ -28,7 +28,7 @@ from loket.cases.errors import CaseRefused
 from loket.cases.models import Case, CaseDocument
 from loket.cases.selectors import QueueFilters, case_queue, case_timeline
 from loket.catalogue.models import Product, StatusStep
-from loket.contacts.models import Contact, Person
+from loket.contacts.models import Contact
 from loket.history.models import ChangeRecord
 from loket.history.services import history_record
 from loket.tenancy.selectors import municipalities_for_staff
@@ -343,30 +343,6 @@ def case_audit(request: HttpRequest, uuid: str) -> HttpResponse:
         raise PermissionDenied
     records = ChangeRecord.objects.for_object(case).select_related("actor")[:500]
     return render(request, "workbench/case_audit.html", {"case": case, "records": records})
-
-
-@login_required
-def person_detail(request: HttpRequest, uuid: str) -> HttpResponse:
-    user = _user(request)
-    person = get_object_or_404(Person.objects.visible_to(user), uuid=uuid)
-    history_record(instance=person, action="view", actor=user)
-    cases = (
-        Case.objects.visible_to(user)
-        .filter(initiator_person=person)
-        .select_related("product", "status")
-        .order_by("-started_at")
-    )
-    contacts = (
-        Contact.objects.visible_to(user)
-        .filter(person=person)
-        .select_related("product")
-        .order_by("-occurred_at")[:50]
-    )
-    return render(
-        request,
-        "workbench/person_detail.html",
-        {"person": person, "cases": cases, "contacts": contacts},
-    )
 
 
 @login_required

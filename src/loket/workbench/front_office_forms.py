@@ -1,0 +1,266 @@
+"""Forms of the front office. They collect and check input; ``loket.contacts.services`` decides.
+
+Phone numbers, postcodes, BSNs and KvK numbers get a field-level message here, in the user's
+language, before anything is saved."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from loket.accounts.models import User
+from loket.cases.models import Case
+from loket.catalogue.models import Channel, Product
+from loket.contacts.models import Contact, ContactPerson, ContactRequest, Organisation, Person
+from loket.contacts.services import Receiver
+from loket.lib.identifiers import normalise_phone, normalise_postcode
+from loket.organisation.models import Partner, Team
+from loket.tenancy.models import Municipality
+
+# The channels a front-office agent meets most, first.
+CHANNEL_CHOICES = [(c.value, c.label) for c in Channel]
+
+
+class _Clean:
+    """Field cleaners shared by the party forms."""
+
+    cleaned_data: dict[str, Any]
+
+    def clean_phone(self) -> str:
+        value = (self.cleaned_data.get("phone") or "").strip()
+        if not value:
+            return ""
+        try:
+            return normalise_phone(value)
+        except ValueError:
+            raise forms.ValidationError(
+                _("This is not a phone number we can call, for example 06 12345678 or 020 1234567.")
+            ) from None
+
+    def clean_postcode(self) -> str:
+        value = (self.cleaned_data.get("postcode") or "").strip()
+        if not value:
+            return ""
+        try:
+            return normalise_postcode(value)
+        except ValueError:
+            raise forms.ValidationError(
+                _("A postcode has four digits and two letters, for example 1234 AB.")
+            ) from None
+
+
+class PersonForm(_Clean, forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "bsn",
+            "initials",
+            "first_name",
+            "surname_prefix",
+            "surname",
+            "birth_date",
+            "street",
+            "house_number",
+            "postcode",
+            "city",
+            "email",
+            "phone",
+            "preferred_channel",
+            "language",
+        ]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["bsn"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.fields["phone"].widget.attrs.update({"type": "tel", "autocomplete": "off"})
+
+    def clean_bsn(self) -> str:
+        return (self.cleaned_data.get("bsn") or "").replace(" ", "").replace(".", "")
+
+    def validate_unique(self) -> None:
+        """Duplicates are the service's business: it refuses with a link to the existing one."""
+
+
+class OrganisationForm(_Clean, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "kvk_number",
+            "name",
+            "street",
+            "house_number",
+            "postcode",
+            "city",
+            "email",
+            "phone",
+        ]
+
+    def clean_kvk_number(self) -> str:
+        return (self.cleaned_data.get("kvk_number") or "").replace(" ", "")
+
+    def validate_unique(self) -> None:
+        """See PersonForm.validate_unique."""
+
+
+class ContactPersonForm(_Clean, forms.ModelForm):
+    class Meta:
+        model = ContactPerson
+        fields = ["name", "function", "email", "phone"]
+
+
+def receiver_choices() -> list[tuple[str, Any]]:
+    staff = (
+        User.objects.filter(is_active=True).exclude(role="partner_worker").order_by("first_name")
+    )
+    return [
+        ("", "—"),
+        (str(_("Teams")), [(f"team:{t.pk}", t.name) for t in Team.objects.order_by("name")]),
+        (
+            str(_("Partner organisations")),
+            [(f"partner:{p.pk}", p.name) for p in Partner.objects.order_by("name")],
+        ),
+        (
+            str(_("Colleagues")),
+            [(f"user:{u.pk}", u.get_full_name() or u.username) for u in staff],
+        ),
+    ]
+
+
+def parse_receiver(value: str, municipality: Municipality) -> Receiver:
+    if not value or ":" not in value:
+        return Receiver()
+    kind, pk = value.split(":", 1)
+    if kind == "team":
+        return Receiver(team=Team.objects.filter(pk=pk).first())
+    if kind == "partner":
+        return Receiver(partner=Partner.objects.filter(pk=pk).first())
+    return Receiver(
+        user=User.objects.filter(pk=pk, is_active=True, municipalities=municipality).first()
+    )
+
+
+class ContactForm(forms.Form):
+    """Register any contact. The person, organisation, case and article come from the page."""
+
+    municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.none(), label=_("Municipality"), empty_label=None
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=CHANNEL_CHOICES, widget=forms.RadioSelect, initial="telefoon"
+    )
+    direction = forms.ChoiceField(
+        label=_("Direction"),
+        choices=Contact.Direction.choices,
+        initial=Contact.Direction.INBOUND,
+        widget=forms.RadioSelect,
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    text = forms.CharField(
+        label=_("What was asked and said"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    product = forms.ModelChoiceField(
+        queryset=Product.objects.none(), label=_("Product"), required=False
+    )
+    case = forms.ModelChoiceField(queryset=Case.objects.none(), label=_("Case"), required=False)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=Contact.Outcome.choices,
+        initial=Contact.Outcome.ANSWERED,
+        widget=forms.RadioSelect,
+    )
+    resolved_on_first_contact = forms.BooleanField(
+        label=_("The question was fully answered in this contact"), required=False, initial=True
+    )
+    receiver = forms.ChoiceField(
+        label=_("Hand over to"),
+        required=False,
+        help_text=_("For a hand-over or a callback: the team, partner or colleague."),
+    )
+    callback_phone = forms.CharField(
+        label=_("Phone number to call back"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        municipalities: Any,
+        products: Any,
+        cases: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["municipality"]).queryset = municipalities
+        cast(forms.ModelChoiceField, self.fields["product"]).queryset = products
+        cast(forms.ModelChoiceField, self.fields["case"]).queryset = (
+            cases if cases is not None else Case.objects.none()
+        )
+        cast(forms.ChoiceField, self.fields["receiver"]).choices = receiver_choices()
+        self.fields["case"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda case: f"{case.identification} — {case.product.name}"
+        )
+
+    def clean_callback_phone(self) -> str:
+        value = (self.cleaned_data.get("callback_phone") or "").strip()
+        if not value:
+            return ""
+        try:
+            return normalise_phone(value)
+        except ValueError:
+            raise forms.ValidationError(
+                _("This is not a phone number we can call, for example 06 12345678.")
+            ) from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        outcome = data.get("outcome")
+        if outcome in (Contact.Outcome.HANDED_OVER, Contact.Outcome.CALLBACK) and not data.get(
+            "receiver"
+        ):
+            self.add_error(
+                "receiver", _("Choose the team, partner or colleague who takes this over.")
+            )
+        return data
+
+
+class AnswerForm(forms.Form):
+    """One click: "answered with this article" on the channel chosen."""
+
+    channel = forms.ChoiceField(choices=CHANNEL_CHOICES, initial="telefoon")
+    article = forms.UUIDField()
+
+
+def _staff_label(user: Any) -> str:
+    return str(user.get_full_name() or user.username)
+
+
+class RequestAssignForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(), label=_("Assign to"), required=False, empty_label=_("nobody")
+    )
+
+    def __init__(self, *args: Any, request_obj: ContactRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        staff = User.objects.filter(is_active=True, municipalities=request_obj.municipality)
+        if request_obj.partner_id:
+            staff = staff.filter(partner_id=request_obj.partner_id)
+        elif request_obj.team_id:
+            staff = staff.filter(teams=request_obj.team_id)
+        field = cast(forms.ModelChoiceField, self.fields["assignee"])
+        field.queryset = staff.order_by("first_name")
+        field.label_from_instance = _staff_label  # type: ignore[method-assign,assignment]
+
+
+class RequestCloseForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    outcome = forms.ChoiceField(
+        label=_("How did it end?"), choices=ContactRequest.Outcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("What was agreed with the resident"), widget=forms.Textarea(attrs={"rows": 3})
+    )
