@@ -16,7 +16,9 @@ from loket.accounts.models import Role, User
 from loket.cases.models import Case, CaseSequence, CaseStatus, Confidentiality
 from loket.catalogue.models import Channel, Product
 from loket.catalogue.services import catalogue_load
-from loket.contacts.models import Contact, Person
+from loket.contacts.models import Contact, ContactPerson, ContactRequest, Organisation, Person
+from loket.contacts.services import request_deadline
+from loket.demo.knowledge import create_demo_articles
 from loket.demo.people import (
     FIRST_NAMES,
     STREETS,
@@ -26,6 +28,7 @@ from loket.demo.people import (
     split_surname,
 )
 from loket.history.models import ChangeRecord
+from loket.knowledge.models import Article
 from loket.lib.calendar import AMSTERDAM, add_term
 from loket.organisation.models import Partner, Team
 from loket.tenancy.models import Municipality, Package, ServiceOrganisation
@@ -122,9 +125,12 @@ def load_demo(*, seed: int = 2026, now: datetime | None = None) -> dict[str, int
 
     users = _create_staff([m for _, m in municipalities])
     counts = {"municipalities": len(municipalities), "staff": len(users)}
+    counts["articles"] = create_demo_articles([m for _, m in municipalities], now.date())
     for spec, municipality in municipalities:
         persons = _create_residents(rng, spec, municipality)
         made = _create_history(rng, municipality, persons, users, now)
+        made["organisations"] = _create_organisations(rng, spec, municipality)
+        made["requests"] = _create_requests(rng, municipality, persons, now)
         for key, value in {"residents": len(persons), **made}.items():
             counts[key] = counts.get(key, 0) + value
     return counts
@@ -339,6 +345,7 @@ def _contacts(
     now: datetime,
 ) -> list[Contact]:
     front_office = users["balie"]
+    articles = {a.product_id: a for a in Article.objects.filter(municipality__isnull=True)}
     subjects = {
         "in": "Vraag over {product}",
         "status": "Vraag over de stand van zaken van {ref}",
@@ -388,9 +395,94 @@ def _contacts(
                 person=rng.choice(persons) if rng.random() < 0.7 else None,
                 product=product,
                 outcome=Contact.Outcome.HANDED_OVER if handed else Contact.Outcome.ANSWERED,
+                resolved_on_first_contact=not handed and rng.random() < 0.85,
+                article=articles.get(product.pk) if not handed else None,
                 handed_to_partner=product.partner if handed else None,
                 registered_by=front_office,
             )
         )
     contacts = [c for c in contacts if c.occurred_at <= now]
     return Contact.objects.bulk_create(contacts, batch_size=1000)
+
+
+BUSINESSES = (
+    ("Bakkerij De Korenschoof", "Anne Visser", "eigenaar"),
+    ("Fietsenmaker Wiel & Co", "Jeroen Bakker", "eigenaar"),
+    ("Café Het Wapen", "Mirjam de Boer", "bedrijfsleider"),
+    ("Transportbedrijf Van Dijk", "Hans van Dijk", "directeur"),
+    ("Stichting Buurtwerk", "Yasmina Amrani", "coördinator"),
+    ("Kinderopvang Het Speelhuis", "Linda Smit", "locatiemanager"),
+)
+
+
+def _create_organisations(
+    rng: random.Random, spec: DemoMunicipality, municipality: Municipality
+) -> int:
+    organisations = Organisation.objects.bulk_create(
+        Organisation(
+            municipality=municipality,
+            kvk_number=f"{rng.randint(10000000, 99999999)}",
+            name=name,
+            street=rng.choice(STREETS),
+            house_number=str(rng.randint(1, 90)),
+            postcode=f"{spec.postcode_prefix} {chr(65 + i)}B",
+            city=spec.name,
+            email=f"info@{name.split()[-1].lower()}.example",
+            phone=make_phone(rng),
+        )
+        for i, (name, _person, _role) in enumerate(BUSINESSES)
+    )
+    ContactPerson.objects.bulk_create(
+        ContactPerson(
+            organisation=organisation,
+            name=person,
+            function=role,
+            email=f"{person.split()[0].lower()}@{name.split()[-1].lower()}.example",
+            phone=make_phone(rng),
+        )
+        for organisation, (name, person, role) in zip(organisations, BUSINESSES, strict=True)
+    )
+    return len(organisations)
+
+
+def _create_requests(
+    rng: random.Random, municipality: Municipality, persons: list[Person], now: datetime
+) -> int:
+    """Open callbacks and hand-overs of the last days, a few of them already overdue."""
+    front_office = User.objects.get(username="balie")
+    kcc = Team.objects.filter(slug="klantcontactcentrum").first()
+    teams = list(Team.objects.exclude(slug="klantcontactcentrum"))
+    made = 0
+    for index in range(12):
+        person = rng.choice([p for p in persons if p.phone] or persons)
+        asked = now - timedelta(days=rng.choice([0, 1, 2, 4, 6]), hours=rng.randint(0, 5))
+        callback = index % 2 == 0
+        team = kcc if callback or not teams else rng.choice(teams)
+        contact = Contact.objects.create(
+            municipality=municipality,
+            occurred_at=asked,
+            channel=Channel.PHONE,
+            subject="Wil teruggebeld worden" if callback else "Vraag voor de vakafdeling",
+            text="Inwoner wil graag teruggebeld worden over een lopende vraag."
+            if callback
+            else "Inwoner heeft een vraag die de balie niet kon beantwoorden.",
+            person=person,
+            outcome=Contact.Outcome.CALLBACK if callback else Contact.Outcome.HANDED_OVER,
+            handed_to_team=team,
+            registered_by=front_office,
+        )
+        ContactRequest.objects.create(
+            municipality=municipality,
+            kind=ContactRequest.Kind.CALLBACK if callback else ContactRequest.Kind.HANDOVER,
+            contact=contact,
+            person=person,
+            question=contact.text,
+            phone=person.phone,
+            email=person.email,
+            team=team,
+            created_at=asked,
+            created_by=front_office,
+            due_at=request_deadline(municipality=municipality, requested_at=asked),
+        )
+        made += 1
+    return made

@@ -162,4 +162,4 @@ def make_bsn(rng: random.Random) -> str:
 
 
 def make_phone(rng: random.Random) -> str:
-    return f"06{rng.randint(10000000, 99999999)}"
+    return f"+316{rng.randint(10000000, 99999999)}"  # E.164, as the front office stores it
