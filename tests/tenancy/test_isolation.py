@@ -3,6 +3,7 @@ partner worker sees only what was handed to their partner."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -13,7 +14,10 @@ from loket.accounts.models import Role
 from loket.cases.models import CaseNote
 from loket.cases.services import case_add_document
 from loket.catalogue.models import Product
-from loket.organisation.models import Partner
+from loket.contacts.models import Contact, Organisation
+from loket.contacts.services import Receiver, contact_register
+from loket.knowledge.models import Article
+from loket.organisation.models import Partner, Team
 from tests.factories import ContactFactory, PersonFactory, StaffFactory, make_case
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +34,15 @@ RECORD_URLS: dict[str, tuple[str, Any]] = {
     "workbench:case_action": ("post", lambda r: {"uuid": r["case"].uuid, "action": "note"}),
     "workbench:person_detail": ("get", lambda r: {"uuid": r["person"].uuid}),
     "workbench:contact_detail": ("get", lambda r: {"uuid": r["contact"].uuid}),
+    "workbench:person_edit": ("get", lambda r: {"uuid": r["person"].uuid}),
+    "workbench:person_answer": ("post", lambda r: {"uuid": r["person"].uuid}),
+    "workbench:organisation_detail": ("get", lambda r: {"uuid": r["organisation"].uuid}),
+    "workbench:article_detail": ("get", lambda r: {"uuid": r["article"].uuid}),
+    "workbench:request_detail": ("get", lambda r: {"uuid": r["request"].uuid}),
+    "workbench:request_action": (
+        "post",
+        lambda r: {"uuid": r["request"].uuid, "action": "afsluiten"},
+    ),
 }
 
 
@@ -57,7 +70,37 @@ def _records(
     document = case_add_document(
         case=case, upload=SimpleUploadedFile("brief.pdf", b"%PDF-1.4 test"), actor=None
     )
-    return {"case": case, "person": person, "contact": contact, "document": document}
+    organisation = Organisation.objects.create(
+        municipality=municipality, kvk_number="12345678", name=f"{surname} Holding"
+    )
+    article = Article.objects.create(
+        product=Product.objects.get(slug=product_slug),
+        municipality=municipality,
+        title_nl=f"Antwoord voor {surname}",
+        title_en=f"Answer for {surname}",
+        answer_nl="Eigen antwoord van deze gemeente.",
+        answer_en="This municipality's own answer.",
+        valid_from=dt.date(2020, 1, 1),
+    )
+    callback = contact_register(
+        municipality=municipality,
+        actor=None,
+        channel="telefoon",
+        subject="Bel mij terug",
+        outcome=Contact.Outcome.CALLBACK,
+        person=person,
+        receiver=Receiver(team=Team.objects.get(slug="klantcontactcentrum")),
+        callback_phone="0612345678",
+    )
+    return {
+        "case": case,
+        "person": person,
+        "contact": contact,
+        "document": document,
+        "organisation": organisation,
+        "article": article,
+        "request": callback.requests.get(),
+    }
 
 
 @pytest.fixture
@@ -69,7 +112,9 @@ def _request(client: Any, url_name: str, records: dict[str, Any]) -> Any:
     method, kwargs = RECORD_URLS[url_name]
     url = reverse(url_name, kwargs=kwargs(records))
     if method == "post":
-        return client.post(url, {"text": "Mag ik dit zien?"})
+        return client.post(
+            url, {"text": "Mag ik dit zien?", "version": 1, "outcome": "answered", "note": "Gebeld"}
+        )
     return client.get(url)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.models import User
@@ -21,6 +22,13 @@ from loket.tenancy.models import Municipality
 
 # The channels a front-office agent meets most, first.
 CHANNEL_CHOICES = [(c.value, c.label) for c in Channel]
+
+
+def _allow_spaces(field: forms.Field, length: int) -> None:
+    """Accept ``123 456 789`` as typed; the cleaner removes the spaces, the model checks."""
+    field.max_length = length  # type: ignore[attr-defined]
+    field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+    field.widget.attrs["maxlength"] = str(length)
 
 
 class _Clean:
@@ -75,6 +83,7 @@ class PersonForm(_Clean, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["bsn"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        _allow_spaces(self.fields["bsn"], 14)
         self.fields["phone"].widget.attrs.update({"type": "tel", "autocomplete": "off"})
 
     def clean_bsn(self) -> str:
@@ -97,6 +106,10 @@ class OrganisationForm(_Clean, forms.ModelForm):
             "email",
             "phone",
         ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _allow_spaces(self.fields["kvk_number"], 12)
 
     def clean_kvk_number(self) -> str:
         return (self.cleaned_data.get("kvk_number") or "").replace(" ", "")

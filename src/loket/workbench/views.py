@@ -29,6 +29,7 @@ from loket.cases.models import Case, CaseDocument
 from loket.cases.selectors import QueueFilters, case_queue, case_timeline
 from loket.catalogue.models import Product, StatusStep
 from loket.contacts.models import Contact
+from loket.contacts.selectors import request_counts
 from loket.history.models import ChangeRecord
 from loket.history.services import history_record
 from loket.tenancy.selectors import municipalities_for_staff
@@ -66,6 +67,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "per_municipality": per_municipality,
             "mine": mine,
             "municipalities": municipalities_for_staff(user),
+            "requests": request_counts(user),
             "now": now,
         },
     )
