@@ -23,7 +23,7 @@ from loket.contacts.services import (
 )
 from loket.lib.calendar import AMSTERDAM
 from loket.organisation.models import Partner, Team
-from tests.factories import PersonFactory, StaffFactory, make_case
+from tests.factories import PersonFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,246 @@
+"""The front-office screen: one search box, the resident's single view, answering from the
+knowledge base and registering the contact in one click."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from loket.accounts.models import Role
+from loket.catalogue.models import Product
+from loket.contacts.models import Contact, Organisation
+from loket.knowledge.models import Article
+from tests.factories import MunicipalityFactory, PersonFactory, StaffFactory, make_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agent(municipality_a: Any) -> Any:
+    return StaffFactory(username="kcc", role=Role.FRONT_OFFICE, municipalities=[municipality_a])
+
+
+@pytest.fixture
+def resident(catalogue: None, municipality_a: Any) -> Any:
+    return PersonFactory(
+        municipality=municipality_a,
+        bsn="111222333",
+        first_name="Mila",
+        surname="Koster",
+        birth_date=dt.date(1988, 4, 9),
+        street="Lindelaan",
+        house_number="14a",
+        postcode="3311 AB",
+        email="mila.koster@example.org",
+        phone="+31612345678",
+    )
+
+
+@pytest.fixture
+def articles(catalogue: None, municipality_a: Any) -> dict[str, Article]:
+    product = Product.objects.get(slug="verhuizing")
+
+    def article(**kwargs: Any) -> Article:
+        return Article.objects.create(
+            product=product,
+            title_en=kwargs["title_nl"],
+            answer_en=kwargs["answer_nl"],
+            valid_from=kwargs.pop("valid_from", dt.date(2020, 1, 1)),
+            **kwargs,
+        )
+
+    return {
+        "current": article(
+            title_nl="Verhuizing doorgeven",
+            answer_nl="Geef uw verhuizing binnen 5 dagen door via Mijn Loket.",
+            instructions_nl="Controleer of de inwoner een huurcontract heeft.",
+        ),
+        "expired": article(
+            title_nl="Verhuizing (oud)",
+            answer_nl="Oude regeling met formulier op papier.",
+            valid_until=dt.date(2021, 1, 1),
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "3311 AB 14a",
+        "3311ab 14",
+        "111222333",
+        "111 222 333",
+        "9-4-1988",
+        "mila.koster@example.org",
+        "06 12345678",
+        "Koster",
+        "mila koster",
+    ],
+)
+def test_one_box_finds_the_resident(
+    client: Any, agent: Any, resident: Any, municipality_a: Any, query: str
+) -> None:
+    PersonFactory(
+        municipality=municipality_a, surname="Anders", postcode="3311 AB", house_number="2"
+    )
+    client.force_login(agent)
+    page = client.get(reverse("workbench:front_office"), {"q": query}).content.decode()
+    assert reverse("workbench:person_detail", kwargs={"uuid": resident.uuid}) in page
+    assert "Anders" not in page
+
+
+def test_one_box_finds_organisations_cases_and_articles(
+    client: Any, agent: Any, resident: Any, municipality_a: Any, articles: dict[str, Article]
+) -> None:
+    Organisation.objects.create(
+        municipality=municipality_a, kvk_number="12345678", name="Bakkerij Bol"
+    )
+    case = make_case(municipality=municipality_a, person=resident)
+    client.force_login(agent)
+
+    def search(q: str) -> str:
+        return client.get(reverse("workbench:front_office"), {"q": q}).content.decode()
+
+    assert "Bakkerij Bol" in search("12345678")
+    assert "Bakkerij Bol" in search("bakkerij")
+    assert reverse("workbench:case_detail", kwargs={"uuid": case.uuid}) in search(
+        case.identification
+    )
+    page = search("ik ga verhuizen naar een andere straat")
+    assert "Verhuizing doorgeven" in page
+    assert "Oude regeling" not in page
+
+
+def test_other_municipality_is_never_found(client: Any, resident: Any, municipality_b: Any) -> None:
+    other = StaffFactory(username="kcc-b", role=Role.FRONT_OFFICE, municipalities=[municipality_b])
+    client.force_login(other)
+    for query in ("111222333", "Koster", "3311 AB 14a", "mila.koster@example.org"):
+        page = client.get(reverse("workbench:front_office"), {"q": query}).content.decode()
+        assert str(resident.uuid) not in page
+        assert "Lindelaan" not in page
+        assert "Mila" not in page
+
+
+def test_single_view_shows_everything_about_the_resident(
+    client: Any, agent: Any, resident: Any, municipality_a: Any
+) -> None:
+    case = make_case(municipality=municipality_a, person=resident, product_slug="rijbewijs")
+    Contact.objects.create(
+        municipality=municipality_a,
+        occurred_at=case.started_at,
+        channel="balie",
+        subject="Rijbewijs verlengen",
+        person=resident,
+        outcome="answered",
+    )
+    client.force_login(agent)
+    page = client.get(
+        reverse("workbench:person_detail", kwargs={"uuid": resident.uuid})
+    ).content.decode()
+    for expected in (
+        "Mila Koster",
+        "111222333",
+        "Lindelaan 14a",
+        case.identification,
+        "Rijbewijs verlengen",
+    ):
+        assert expected in page
+
+
+def test_answer_from_the_knowledge_base_in_one_click(
+    client: Any, agent: Any, resident: Any, articles: dict[str, Article]
+) -> None:
+    client.force_login(agent)
+    url = reverse("workbench:person_detail", kwargs={"uuid": resident.uuid})
+    page = client.get(url, {"vraag": "ik ga verhuizen"}).content.decode()
+    assert "Geef uw verhuizing binnen 5 dagen door" in page
+    assert "Controleer of de inwoner een huurcontract heeft" in page  # staff instructions
+    assert "Oude regeling" not in page  # no longer valid
+    response = client.post(
+        reverse("workbench:person_answer", kwargs={"uuid": resident.uuid}),
+        {"article": articles["current"].uuid, "channel": "balie", "vraag": "ik ga verhuizen"},
+    )
+    assert response.status_code == 302
+    contact = Contact.objects.get()
+    assert (
+        contact.person,
+        contact.article,
+        contact.channel,
+        contact.outcome,
+        contact.resolved_on_first_contact,
+        contact.registered_by,
+    ) == (resident, articles["current"], "balie", "answered", True, agent)
+    assert contact.product.slug == "verhuizing"
+    # The channel is remembered for the next contact of this agent.
+    assert 'value="balie" selected' in client.get(url, {"vraag": "verhuizen"}).content.decode()
+
+
+def test_article_of_another_municipality_cannot_be_used(
+    client: Any, agent: Any, resident: Any, catalogue: None
+) -> None:
+    elsewhere = MunicipalityFactory(slug="elders")
+    foreign = Article.objects.create(
+        product=Product.objects.get(slug="verhuizing"),
+        municipality=elsewhere,
+        title_nl="Alleen elders",
+        title_en="Elsewhere only",
+        answer_nl="x",
+        answer_en="x",
+        valid_from=dt.date(2020, 1, 1),
+    )
+    client.force_login(agent)
+    response = client.post(
+        reverse("workbench:person_answer", kwargs={"uuid": resident.uuid}),
+        {"article": foreign.uuid, "channel": "balie"},
+    )
+    assert response.status_code == 404
+    assert Contact.objects.count() == 0
+    assert (
+        client.get(reverse("workbench:article_detail", kwargs={"uuid": foreign.uuid})).status_code
+        == 404
+    )
+
+
+def test_knowledge_base_search(client: Any, agent: Any, articles: dict[str, Article]) -> None:
+    client.force_login(agent)
+    page = client.get(reverse("workbench:knowledge"), {"q": "nieuw adres"}).content.decode()
+    assert "Verhuizing doorgeven" in page
+    assert "Verhuizing (oud)" not in page
+
+
+def test_contact_form_prefills_what_is_known(
+    client: Any, agent: Any, resident: Any, articles: dict[str, Article]
+) -> None:
+    client.force_login(agent)
+    page = client.get(
+        reverse("workbench:contact_new"),
+        {"persoon": resident.uuid, "artikel": articles["current"].uuid},
+    ).content.decode()
+    assert 'value="+31612345678"' in page  # the phone number to call back
+    assert 'value="Verhuizing doorgeven"' in page  # the subject from the article
+
+
+def test_contact_form_errors_keep_what_was_typed(
+    client: Any, agent: Any, resident: Any, municipality_a: Any
+) -> None:
+    client.force_login(agent)
+    response = client.post(
+        reverse("workbench:contact_new"),
+        {
+            "persoon": resident.uuid,
+            "municipality": municipality_a.pk,
+            "channel": "telefoon",
+            "direction": "in",
+            "subject": "Vraag over de kapvergunning",
+            "outcome": "callback",
+            "callback_phone": "12",
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) == {"receiver", "callback_phone"}
+    assert 'value="Vraag over de kapvergunning"' in response.content.decode()
+    assert Contact.objects.count() == 0
