@@ -13,37 +13,11 @@ from django.utils import timezone
 from loket.catalogue.services import catalogue_load
 from tests.factories import MunicipalityFactory, PersonFactory, StaffFactory, make_case
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed"),
 ]
-
-
-@pytest.fixture
-def page(live_server: Any, monkeypatch: Any) -> Any:
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
-    # still plain synchronous code (the approach pytest-playwright documents for Django).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(base_url=live_server.url)
-        yield context.new_page()
-        browser.close()
 
 
 def test_case_worker_moves_an_overdue_case_on(page: Any) -> None:

@@ -67,29 +67,50 @@ def articles(catalogue: None, municipality_a: Any) -> dict[str, Article]:
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("query", "opens_directly"),
     [
-        "3311 AB 14a",
-        "3311ab 14",
-        "111222333",
-        "111 222 333",
-        "9-4-1988",
-        "mila.koster@example.org",
-        "06 12345678",
-        "Koster",
-        "mila koster",
+        ("3311 AB 14a", True),
+        ("3311ab 14", True),
+        ("111222333", True),
+        ("111 222 333", True),
+        ("mila.koster@example.org", True),
+        ("06 12345678", True),
+        ("9-4-1988", False),
+        ("Koster", False),
+        ("mila koster", False),
     ],
 )
 def test_one_box_finds_the_resident(
-    client: Any, agent: Any, resident: Any, municipality_a: Any, query: str
+    client: Any, agent: Any, resident: Any, municipality_a: Any, query: str, opens_directly: bool
+) -> None:
+    """An identifying key that matches one resident opens their view at once; a name or birth
+    date gives a list."""
+    for number in ("2", "140"):  # same postcode, other house numbers
+        PersonFactory(
+            municipality=municipality_a, surname="Anders", postcode="3311 AB", house_number=number
+        )
+    client.force_login(agent)
+    response = client.get(reverse("workbench:front_office"), {"q": query})
+    detail = reverse("workbench:person_detail", kwargs={"uuid": resident.uuid})
+    if opens_directly:
+        assert response.status_code == 302
+        assert response["Location"] == detail
+    else:
+        page = response.content.decode()
+        assert detail in page
+        assert "Anders" not in page
+
+
+def test_postcode_alone_lists_everyone_at_it(
+    client: Any, agent: Any, resident: Any, municipality_a: Any
 ) -> None:
     PersonFactory(
-        municipality=municipality_a, surname="Anders", postcode="3311 AB", house_number="2"
+        municipality=municipality_a, surname="Buurman", postcode="3311 AB", house_number="16"
     )
     client.force_login(agent)
-    page = client.get(reverse("workbench:front_office"), {"q": query}).content.decode()
-    assert reverse("workbench:person_detail", kwargs={"uuid": resident.uuid}) in page
-    assert "Anders" not in page
+    page = client.get(reverse("workbench:front_office"), {"q": "3311 AB"}).content.decode()
+    assert "Koster" in page
+    assert "Buurman" in page
 
 
 def test_one_box_finds_organisations_cases_and_articles(

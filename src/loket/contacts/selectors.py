@@ -35,6 +35,13 @@ class SearchResults:
     products: list[Hit] = field(default_factory=list)
 
     @property
+    def identifies_one_person(self) -> bool:
+        """The query was an identifying key (BSN, postcode + house number, e-mail, phone) and
+        found exactly one resident and nothing else."""
+        exact = self.kind in ("bsn", "address", "email", "phone")
+        return exact and len(self.persons) == 1 and not self.organisations
+
+    @property
     def empty(self) -> bool:
         return not any((self.persons, self.organisations, self.cases, self.articles, self.products))
 
@@ -74,7 +81,12 @@ def front_office_search(user: Any, query: str) -> SearchResults:
         postcode = f"{match[1]} {match[2].upper()}"
         found = persons.filter(postcode=postcode)
         if match[3]:
-            found = found.filter(house_number__iregex=rf"^{match[3]}\s*{match[4] or ''}")
+            results.kind = "address"
+            found = found.filter(
+                house_number__iregex=rf"^{match[3]}\s*{match[4]}$"
+                if match[4]
+                else rf"^{match[3]}(\s*[a-z])?$"
+            )
         results.persons = list(found.order_by("house_number", "surname")[:LIMIT])
         results.organisations = list(organisations.filter(postcode=postcode)[:LIMIT])
         return results

@@ -99,8 +99,7 @@ def index_rebuild() -> int:
     groups = _synonym_groups()
     vocabulary = _vocabulary(products, groups)
     with transaction.atomic():
-        for product in Product.objects.filter(is_active=False).only("pk"):
-            index.remove_product(product.pk)
+        index.clear()
         for product in products:
             name, keywords, body = _texts(product)
             extra = " ".join(_compound_parts(f"{name} {keywords}", vocabulary))

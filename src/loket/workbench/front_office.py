@@ -47,6 +47,9 @@ def _channel(request: HttpRequest) -> str:
 def front_office(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     results = selectors.front_office_search(_user(request), query) if query else None
+    if results is not None and results.identifies_one_person:
+        # BSN, address, phone or e-mail that points at exactly one resident: open them at once.
+        return redirect("workbench:person_detail", uuid=results.persons[0].uuid)
     return render(
         request,
         "workbench/front_office.html",
