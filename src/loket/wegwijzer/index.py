@@ -100,6 +100,11 @@ def clear() -> None:
         cursor.execute(f"DELETE FROM {table}")
 
 
+def needs_idf() -> bool:
+    """Whether ranks must still be weighed by inverse document frequency (ts_rank does not)."""
+    return connection.vendor == "postgresql"
+
+
 def bump_generation() -> None:
     with transaction.atomic():
         state, _ = IndexState.objects.select_for_update().get_or_create(pk=1)

@@ -10,6 +10,7 @@ product. No external services.
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -198,9 +199,13 @@ def wegwijzer_search(
     if not reading.terms:
         return []
     ranks: dict[int, float] = {}
+    documents = max(len(model.phrases), 1)
     for term, weight in reading.terms.items():
-        for product_id, rank in index.query([term]).items():
-            ranks[product_id] = ranks.get(product_id, 0.0) + rank * weight
+        matches = index.query([term])
+        # ts_rank (PostgreSQL) does not weigh how rare a word is; bm25 (SQLite) already does.
+        rarity = math.log(1 + documents / len(matches)) if matches and index.needs_idf() else 1.0
+        for product_id, rank in matches.items():
+            ranks[product_id] = ranks.get(product_id, 0.0) + rank * weight * rarity
     best_rank = max(ranks.values(), default=0.0)
     scores: dict[int, float] = {}
     for product_id, phrases in model.phrases.items():
