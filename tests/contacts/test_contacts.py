@@ -318,3 +318,28 @@ def test_stale_close_is_refused(
             expected_version=7,
         )
     assert refused.value.code == "stale"
+
+
+def test_first_contact_resolution_per_channel_on_the_overview(
+    client: Any, municipality_a: Any, people: dict[str, Any]
+) -> None:
+    for channel, outcome in [
+        ("telefoon", Contact.Outcome.ANSWERED),
+        ("telefoon", Contact.Outcome.ANSWERED),
+        ("telefoon", Contact.Outcome.CALLBACK),
+        ("balie", Contact.Outcome.ANSWERED),
+    ]:
+        contact_register(
+            municipality=municipality_a,
+            actor=people["kcc"],
+            channel=channel,
+            subject="Vraag",
+            outcome=outcome,
+            person=people["resident"],
+            receiver=Receiver(team=Team.objects.get(slug="klantcontactcentrum")),
+        )
+    client.force_login(people["kcc"])
+    page = client.get(reverse("workbench:dashboard")).content.decode()
+    row = page[page.index("Opgelost bij eerste contact, laatste 30 dagen") :]
+    phone = row[row.index("telefoon") :]
+    assert [cell.split(">")[-1] for cell in phone.split("</td>")[:3]] == ["3", "2", "67%"]

@@ -192,3 +192,44 @@ def request_counts(user: Any) -> dict[str, int]:
 
 def offered_products(municipality: Municipality) -> Any:
     return Product.objects.offered_in(municipality).order_by("name_nl")
+
+
+@dataclass(frozen=True)
+class ChannelFigures:
+    channel: str
+    label: str
+    contacts: int
+    resolved: int
+
+    @property
+    def rate(self) -> float:
+        return self.resolved / self.contacts if self.contacts else 0.0
+
+
+def first_contact_resolution(user: Any, *, days: int = 30) -> list[ChannelFigures]:
+    """Inbound contacts of the last ``days`` per channel, and how many were resolved on first
+    contact (seed 002: an organised first contact; the KCC's main figure)."""
+    from django.db.models import Count
+
+    from loket.catalogue.models import Channel
+    from loket.contacts.models import Contact
+
+    since = timezone.now() - datetime.timedelta(days=days)
+    rows = (
+        Contact.objects.visible_to(user)
+        .filter(occurred_at__gte=since, direction=Contact.Direction.INBOUND)
+        .values("channel")
+        .annotate(
+            contacts=Count("pk"), resolved=Count("pk", filter=Q(resolved_on_first_contact=True))
+        )
+        .order_by("-contacts")
+    )
+    return [
+        ChannelFigures(
+            channel=row["channel"],
+            label=str(Channel(row["channel"]).label) if row["channel"] in Channel.values else "",
+            contacts=row["contacts"],
+            resolved=row["resolved"],
+        )
+        for row in rows
+    ]

@@ -69,7 +69,8 @@ def _synonym_groups() -> list[list[str]]:
 
 def _texts(product: Product) -> tuple[str, str, str]:
     name = f"{product.name_nl} {product.name_en}"
-    keywords = " ".join(_keyword_phrases(product))
+    # Each keyword word counts once: "kwijt" in ten phrases must not outweigh everything else.
+    keywords = " ".join(dict.fromkeys(w for k in _keyword_phrases(product) for w in words(k)))
     body = " ".join(
         (product.summary_nl, product.summary_en, product.description_nl, product.description_en)
     )

@@ -175,9 +175,11 @@ class ContactForm(forms.Form):
         label=_("What was asked and said"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     product = forms.ModelChoiceField(
-        queryset=Product.objects.none(), label=_("Product"), required=False
+        queryset=Product.objects.none(), label=_("Product"), required=False, empty_label="—"
     )
-    case = forms.ModelChoiceField(queryset=Case.objects.none(), label=_("Case"), required=False)
+    case = forms.ModelChoiceField(
+        queryset=Case.objects.none(), label=_("Case"), required=False, empty_label="—"
+    )
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=Contact.Outcome.choices,

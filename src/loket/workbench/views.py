@@ -29,7 +29,7 @@ from loket.cases.models import Case, CaseDocument
 from loket.cases.selectors import QueueFilters, case_queue, case_timeline
 from loket.catalogue.models import Product, StatusStep
 from loket.contacts.models import Contact
-from loket.contacts.selectors import request_counts
+from loket.contacts.selectors import first_contact_resolution, request_counts
 from loket.history.models import ChangeRecord
 from loket.history.services import history_record
 from loket.tenancy.selectors import municipalities_for_staff
@@ -68,6 +68,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "mine": mine,
             "municipalities": municipalities_for_staff(user),
             "requests": request_counts(user),
+            "first_contact": first_contact_resolution(user, days=30),
             "now": now,
         },
     )

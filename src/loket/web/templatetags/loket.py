@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from loket.catalogue.models import Product
 from loket.lib.i18n import current_language
+from loket.lib.identifiers import format_phone
 
 register = template.Library()
 
@@ -25,3 +26,9 @@ def extension_sentence(product: Product) -> str:
     return _(
         "Sometimes we need more time. We will then tell you, and we take at most %(term)s longer."
     ) % {"term": extension.describe(current_language())}
+
+
+@register.filter
+def phone(value: str) -> str:
+    """``+31612345678`` -> ``06 12345678``: stored in E.164, shown as people write it."""
+    return format_phone(value) if value else ""
