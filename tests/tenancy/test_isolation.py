@@ -38,6 +38,7 @@ RECORD_URLS: dict[str, tuple[str, Any]] = {
     "workbench:person_answer": ("post", lambda r: {"uuid": r["person"].uuid}),
     "workbench:organisation_detail": ("get", lambda r: {"uuid": r["organisation"].uuid}),
     "workbench:article_detail": ("get", lambda r: {"uuid": r["article"].uuid}),
+    "workbench:article_edit": ("get", lambda r: {"uuid": r["article"].uuid}),
     "workbench:request_detail": ("get", lambda r: {"uuid": r["request"].uuid}),
     "workbench:request_action": (
         "post",

@@ -265,3 +265,41 @@ def test_contact_form_errors_keep_what_was_typed(
     assert set(errors) == {"receiver", "callback_phone"}
     assert 'value="Vraag over de kapvergunning"' in response.content.decode()
     assert Contact.objects.count() == 0
+
+
+def test_editors_write_articles_others_may_not(
+    client: Any, agent: Any, municipality_a: Any, catalogue: None
+) -> None:
+    editor = StaffFactory(username="lead", role=Role.TEAM_LEAD, municipalities=[municipality_a])
+    data = {
+        "product": Product.objects.get(slug="hondenbelasting").pk,
+        "municipality": municipality_a.pk,
+        "title_nl": "Hond aanmelden",
+        "answer_nl": "Meld uw hond binnen een maand aan.",
+        "title_en": "Register a dog",
+        "answer_en": "Register your dog within a month.",
+        "valid_from": "2026-01-01",
+        "valid_until": "2025-12-31",
+    }
+    client.force_login(agent)  # front office: reads, does not write
+    assert client.get(reverse("workbench:article_new")).status_code == 403
+    client.force_login(editor)
+    bad = client.post(reverse("workbench:article_new"), data)
+    assert bad.status_code == 400
+    assert list(bad.context["form"].errors) == ["valid_until"]
+    assert not Article.objects.filter(title_nl="Hond aanmelden").exists()
+    ok = client.post(reverse("workbench:article_new"), {**data, "valid_until": ""})
+    article = Article.objects.get(title_nl="Hond aanmelden")
+    assert ok["Location"] == reverse("workbench:article_detail", kwargs={"uuid": article.uuid})
+    assert article.municipality == municipality_a
+    client.force_login(agent)
+    page = client.get(reverse("workbench:knowledge"), {"q": "hond"}).content.decode()
+    assert "Hond aanmelden" in page
+
+
+def test_unknown_bsn_offers_a_prefilled_new_resident(client: Any, agent: Any) -> None:
+    client.force_login(agent)
+    page = client.get(reverse("workbench:front_office"), {"q": "111222333"}).content.decode()
+    assert "personen/nieuw?bsn=111222333" in page
+    form = client.get(reverse("workbench:person_new"), {"bsn": "111222333"}).content.decode()
+    assert 'value="111222333"' in form

@@ -34,6 +34,15 @@ class SearchResults:
     articles: list[Article] = field(default_factory=list)
     products: list[Hit] = field(default_factory=list)
 
+    prefill_data: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def prefill(self) -> str:
+        """What the query already says about a resident not found, for the new-resident form."""
+        from urllib.parse import urlencode
+
+        return urlencode(self.prefill_data)
+
     @property
     def identifies_one_person(self) -> bool:
         """The query was an identifying key (BSN, postcode + house number, e-mail, phone) and
@@ -69,6 +78,7 @@ def front_office_search(user: Any, query: str) -> SearchResults:
     compact = query.replace(" ", "").replace(".", "")
     if compact.isdigit() and len(compact) == 9:
         results.kind = "bsn"
+        results.prefill_data = {"bsn": compact}
         results.persons = list(persons.filter(bsn=compact)[:LIMIT])
         return results
     if compact.isdigit() and len(compact) == 8:
@@ -80,8 +90,10 @@ def front_office_search(user: Any, query: str) -> SearchResults:
         results.kind = "postcode"
         postcode = f"{match[1]} {match[2].upper()}"
         found = persons.filter(postcode=postcode)
+        results.prefill_data = {"postcode": postcode}
         if match[3]:
             results.kind = "address"
+            results.prefill_data["house_number"] = f"{match[3]}{match[4] or ''}"
             found = found.filter(
                 house_number__iregex=rf"^{match[3]}\s*{match[4]}$"
                 if match[4]

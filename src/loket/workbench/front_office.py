@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,7 +27,9 @@ from loket.contacts import selectors, services
 from loket.contacts.errors import ContactRefused, PartyExists
 from loket.contacts.models import Contact, ContactRequest, Organisation, Person
 from loket.history.services import history_record
+from loket.knowledge import services as knowledge_services
 from loket.knowledge.models import Article
+from loket.knowledge.services import can_edit_articles
 from loket.tenancy.models import Municipality
 from loket.tenancy.selectors import municipalities_for_staff
 from loket.workbench import front_office_forms as fo
@@ -416,11 +419,14 @@ def knowledge(request: HttpRequest) -> HttpResponse:
             .select_related("product")
             .order_by("title_nl")
         )
-    return render(request, "workbench/knowledge.html", {"query": query, "articles": articles})
+    return render(
+        request,
+        "workbench/knowledge.html",
+        {"query": query, "articles": articles, "can_edit": can_edit_articles(user)},
+    )
 
 
-@login_required
-def article_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
+def _article(request: HttpRequest, uuid: Any) -> Article:
     user = _user(request)
     article = get_object_or_404(
         Article.objects.select_related("product", "municipality"), uuid=uuid
@@ -428,7 +434,45 @@ def article_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
     foreign = article.municipality_id not in (None, *user.municipality_ids)
     if foreign and not user.is_superuser:
         raise Http404
-    return render(request, "workbench/article_detail.html", {"article": article})
+    return article
+
+
+@login_required
+def article_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
+    article = _article(request, uuid)
+    return render(
+        request,
+        "workbench/article_detail.html",
+        {"article": article, "can_edit": can_edit_articles(request.user)},
+    )
+
+
+def _article_form_page(request: HttpRequest, article: Article) -> HttpResponse:
+    user = _user(request)
+    if not can_edit_articles(user):
+        raise PermissionDenied
+    form = fo.ArticleForm(
+        request.POST or None, instance=article, municipalities=municipalities_for_staff(user)
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            saved = knowledge_services.article_save(article=form.instance, actor=user)
+            messages.success(request, _("The article was saved."))
+            return redirect("workbench:article_detail", uuid=saved.uuid)
+        return render(
+            request, "workbench/article_form.html", {"form": form, "article": article}, status=400
+        )
+    return render(request, "workbench/article_form.html", {"form": form, "article": article})
+
+
+@login_required
+def article_new(request: HttpRequest) -> HttpResponse:
+    return _article_form_page(request, Article(valid_from=timezone.localdate()))
+
+
+@login_required
+def article_edit(request: HttpRequest, uuid: Any) -> HttpResponse:
+    return _article_form_page(request, _article(request, uuid))
 
 
 @login_required

@@ -16,6 +16,7 @@ from loket.cases.models import Case
 from loket.catalogue.models import Channel, Product
 from loket.contacts.models import Contact, ContactPerson, ContactRequest, Organisation, Person
 from loket.contacts.services import Receiver
+from loket.knowledge.models import Article
 from loket.lib.identifiers import normalise_phone, normalise_postcode
 from loket.organisation.models import Partner, Team
 from loket.tenancy.models import Municipality
@@ -279,3 +280,44 @@ class RequestCloseForm(forms.Form):
     note = forms.CharField(
         label=_("What was agreed with the resident"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ArticleForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = [
+            "product",
+            "municipality",
+            "title_nl",
+            "answer_nl",
+            "instructions_nl",
+            "title_en",
+            "answer_en",
+            "instructions_en",
+            "valid_from",
+            "valid_until",
+        ]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "answer_nl": forms.Textarea(attrs={"rows": 6}),
+            "answer_en": forms.Textarea(attrs={"rows": 6}),
+            "instructions_nl": forms.Textarea(attrs={"rows": 3}),
+            "instructions_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, municipalities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["product"]).queryset = Product.objects.filter(
+            is_active=True
+        ).order_by("name_nl")
+        field = cast(forms.ModelChoiceField, self.fields["municipality"])
+        field.queryset = municipalities
+        field.empty_label = str(_("every municipality that offers the product"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", _("The end date cannot be before the start date."))
+        return data

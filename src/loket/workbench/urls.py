@@ -28,7 +28,9 @@ urlpatterns = [
     path("contacten/nieuw", front_office.contact_new, name="contact_new"),
     path("contacten/<uuid:uuid>", views.contact_detail, name="contact_detail"),
     path("kennisbank", front_office.knowledge, name="knowledge"),
+    path("kennisbank/nieuw", front_office.article_new, name="article_new"),
     path("kennisbank/<uuid:uuid>", front_office.article_detail, name="article_detail"),
+    path("kennisbank/<uuid:uuid>/wijzigen", front_office.article_edit, name="article_edit"),
     path("verzoeken", front_office.request_list, name="request_list"),
     path("verzoeken/<uuid:uuid>", front_office.request_detail, name="request_detail"),
     path(
