@@ -217,6 +217,33 @@ LOKET_PAGE_SIZE = env_int("LOKET_PAGE_SIZE", 50, minimum=5)
 # Largest document a resident or staff member may upload, in MB.
 LOKET_MAX_UPLOAD_MB = env_int("LOKET_MAX_UPLOAD_MB", 20, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The term an applicant gets to complete a request (Awb art. 4:5), in calendar days.
+LOKET_RESPOND_DAYS = env_int("LOKET_RESPOND_DAYS", 14, minimum=1)
+
+# --- Mijn Loket: resident login -------------------------------------------------------------
+# A resident's login ends after this many idle minutes (DigiD's own session lasts 15).
+LOKET_PORTAL_IDLE_MINUTES = env_int("LOKET_PORTAL_IDLE_MINUTES", 15, minimum=1)
+# How long an e-mailed login link works.
+LOKET_MAGIC_LINK_MINUTES = env_int("LOKET_MAGIC_LINK_MINUTES", 30, minimum=1)
+# The demo login (pick a fictional resident) exists only in the demo.
+LOKET_DEMO_LOGIN = env_bool("LOKET_DEMO_LOGIN", MODE == "demo")
+if LOKET_DEMO_LOGIN and IS_PRODUCTION:
+    raise SettingError("LOKET_DEMO_LOGIN", "is never allowed in production")
+# OpenID Connect with the DigiD/eHerkenning broker of the municipality (mozilla-django-oidc).
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid")
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_AUTHENTICATION_CALLBACK_URL = "portal_oidc_callback"
+# Which claim of the broker's ID token / userinfo holds the BSN (DigiD) or KvK number.
+LOKET_OIDC_BSN_CLAIM = env_str("LOKET_OIDC_BSN_CLAIM", "bsn")
+LOKET_OIDC_KVK_CLAIM = env_str("LOKET_OIDC_KVK_CLAIM", "kvk")
+LOKET_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and OIDC_OP_AUTHORIZATION_ENDPOINT)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -9,12 +9,16 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from loket.portal import mijn
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("loket.web.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("loket.api.urls")),
     path("werkplek/", include("loket.workbench.urls")),
+    # One return address for the DigiD/eHerkenning broker, whichever municipality started.
+    path("mijn-loket/oidc/callback", mijn.oidc_callback, name="portal_oidc_callback"),
     path("<slug:municipality>/", include("loket.portal.urls")),
 ]
 if settings.MODE == "demo":

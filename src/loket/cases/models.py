@@ -70,6 +70,18 @@ class Case(TenantOwned):
     extended_at = models.DateTimeField(
         _("extended on"), null=True, blank=True, help_text=_("Awb art. 4:14; at most once")
     )
+    awaiting_until = models.DateField(
+        _("applicant to respond before"),
+        null=True,
+        blank=True,
+        help_text=_("Awb art. 4:5: the term the applicant gets to complete the request"),
+    )
+    submission_key = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text=_("Set by an online application; the same key never makes a second case"),
+    )
+    form_data = models.JSONField(_("application answers"), default=dict, blank=True)
     custom_handling = models.BooleanField(_("custom handling (maatwerk)"), default=False)
     custom_handling_reason = models.TextField(_("why custom handling"), blank=True)
     status = models.ForeignKey(
@@ -102,7 +114,12 @@ class Case(TenantOwned):
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "identification"], name="case_identification_unique"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "submission_key"],
+                condition=~models.Q(submission_key=""),
+                name="case_submission_once",
+            ),
         ]
         indexes = [
             models.Index(fields=["municipality", "closed_at", "due_at"]),
@@ -203,6 +220,12 @@ class CaseDocument(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    from_applicant = models.BooleanField(_("sent by the applicant"), default=False)
+    shared_with_applicant = models.BooleanField(
+        _("shared with the applicant"),
+        default=False,
+        help_text=_("The applicant sees it in Mijn Loket"),
+    )
 
     class Meta:
         verbose_name = _("document")
@@ -248,3 +271,30 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%d-%m-%Y}"
+
+
+class CaseMessage(models.Model):
+    """A message between the applicant (in Mijn Loket) and the people handling the case."""
+
+    class Sender(models.TextChoices):
+        APPLICANT = "applicant", _("applicant")
+        STAFF = "staff", _("municipality")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    sender = models.CharField(max_length=10, choices=Sender.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("message"))
+    sent_at = models.DateTimeField(_("sent"))
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["sent_at", "pk"]
+        indexes = [models.Index(fields=["case", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_sender_display()} {self.sent_at:%d-%m-%Y}: {self.text[:40]}"

@@ -158,6 +158,18 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
                 extra={"uuid": document.uuid, "size": document.size},
             )
         )
+    for message in case.messages.select_related("author"):
+        from_applicant = message.sender == "applicant"
+        entries.append(
+            TimelineEntry(
+                message.sent_at,
+                "message",
+                str(message.get_sender_display()),
+                str(case.initiator_person or "") if from_applicant else _name(message.author),
+                message.text,
+                extra={"from_applicant": from_applicant},
+            )
+        )
     for contact in Contact.objects.filter(case=case).select_related("registered_by"):
         entries.append(
             TimelineEntry(

@@ -9,11 +9,11 @@ version, and appends to the history — all in one transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from loket.cases.errors import (
     AlreadyExtended,
     CaseClosed,
+    CaseRefused,
     CaseSuspended,
     ExtensionNotAllowed,
     InvalidInput,
@@ -35,6 +36,7 @@ from loket.cases.models import (
     Case,
     CaseDocument,
     CaseEvent,
+    CaseMessage,
     CaseNote,
     CaseSequence,
     CaseStatus,
@@ -105,9 +107,14 @@ def case_create(
     organisation: Organisation | None = None,
     started_at: datetime | None = None,
     actor: Any = None,
+    submission_key: str = "",
+    form_data: dict[str, Any] | None = None,
 ) -> Case:
     """Open a case for ``product``: first step, deadlines from the service norm, routing to the
-    product's team or partner, an identification, and a history record."""
+    product's team or partner, an identification, and a history record.
+
+    ``submission_key`` (an online application) is unique per municipality: the database refuses a
+    second case with the same key, so sending a form twice cannot make two cases."""
     if product.case_type is None or not product.creates_case:
         raise InvalidInput(_("“%(product)s” does not start a case.") % {"product": product.name})
     for party in (person, organisation):
@@ -134,8 +141,10 @@ def case_create(
         status=first_step,
         team=product.team,
         partner=product.partner,
+        submission_key=submission_key,
+        form_data=form_data or {},
     )
-    case.full_clean()
+    case.full_clean(validate_constraints=False)
     case.save()
     CaseStatus.objects.create(case=case, step=first_step, set_at=started_at, set_by=actor)
     history_record(instance=case, action="create", actor=actor, at=started_at)
@@ -264,12 +273,19 @@ def _require_reason(reason: str) -> str:
 
 @transaction.atomic
 def case_suspend(
-    *, case: Case, reason: str, actor: Any, expected_version: int | None = None
+    *,
+    case: Case,
+    reason: str,
+    actor: Any,
+    expected_version: int | None = None,
+    respond_before: date | None = None,
 ) -> Case:
     """Stop the clock while the applicant supplies missing information (Awb art. 4:15 lid 1 a).
 
     The term is suspended from the day after the applicant is asked to complete the request until
-    the day it is completed; ``case_resume`` moves the deadline by that period.
+    the day it is completed; ``case_resume`` moves the deadline by that period. The applicant gets
+    a term to respond (Awb art. 4:5 lid 1): ``respond_before``, by default
+    ``LOKET_RESPOND_DAYS`` calendar days, moved to the next working day (Atw art. 1).
     """
     reason = _require_reason(reason)
     locked = _lock(case, expected_version)
@@ -280,6 +296,9 @@ def case_suspend(
     if current.suspended_at is not None:
         raise CaseSuspended(_("The case is already suspended."))
     current.suspended_at = locked.now
+    current.awaiting_until = respond_before or next_working_day(
+        local_date(locked.now) + timedelta(days=settings.LOKET_RESPOND_DAYS)
+    )
     CaseEvent.objects.create(
         case=current,
         kind=CaseEvent.Kind.SUSPENDED,
@@ -291,7 +310,7 @@ def case_suspend(
     history_record(
         instance=current, action="update", actor=actor, changes={"suspended": True}, reason=reason
     )
-    return _save(locked, ["suspended_at"])
+    return _save(locked, ["suspended_at", "awaiting_until"])
 
 
 def compute_due_at(
@@ -371,6 +390,7 @@ def case_resume(
     before = current.due_at
     _recompute_deadlines(current, resumed_at=locked.now)
     current.suspended_at = None
+    current.awaiting_until = None
     CaseEvent.objects.create(
         case=current,
         kind=CaseEvent.Kind.RESUMED,
@@ -387,7 +407,7 @@ def case_resume(
         changes={"due_at": [before.isoformat(), current.due_at.isoformat()]},
         reason=reason or "hervat",
     )
-    return _save(locked, ["due_at", "at_risk_at", "suspended_at"])
+    return _save(locked, ["due_at", "at_risk_at", "suspended_at", "awaiting_until"])
 
 
 @transaction.atomic
@@ -576,7 +596,7 @@ ALLOWED_DOCUMENTS = {
 }
 
 
-def check_upload(upload: UploadedFile) -> tuple[str, str]:
+def check_upload(upload: File) -> tuple[str, str]:
     """``(name, content_type)`` of an acceptable upload, or InvalidInput saying why not.
 
     The type is decided by the extension *and* the file's first bytes, never by what the
@@ -608,7 +628,16 @@ def check_upload(upload: UploadedFile) -> tuple[str, str]:
 
 
 @transaction.atomic
-def case_add_document(*, case: Case, upload: UploadedFile, actor: Any) -> CaseDocument:
+def case_add_document(
+    *,
+    case: Case,
+    upload: File,
+    actor: Any,
+    from_applicant: bool = False,
+    shared_with_applicant: bool = False,
+) -> CaseDocument:
+    """Store a file with the case. What the applicant sends is always visible to them; what staff
+    add is internal unless ``shared_with_applicant``."""
     name, content_type = check_upload(upload)
     document = CaseDocument(
         case=case,
@@ -617,8 +646,67 @@ def case_add_document(*, case: Case, upload: UploadedFile, actor: Any) -> CaseDo
         size=upload.size or 0,
         uploaded_at=timezone.now(),
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        from_applicant=from_applicant,
+        shared_with_applicant=shared_with_applicant or from_applicant,
     )
     document.file.save(name, upload, save=False)
     document.save()
     history_record(instance=case, action="update", actor=actor, changes={"document": name})
     return document
+
+
+WITHDRAWN_RESULT = "ingetrokken"
+
+
+@transaction.atomic
+def case_withdraw(*, case: Case, actor: Any = None, reason: str = "") -> Case:
+    """The applicant withdraws the request: the case closes with the result "ingetrokken".
+
+    Allowed from any open step (Awb: an application can be withdrawn until the decision), also
+    while suspended; refused for case types without that result (a report, for example)."""
+    locked = _lock(case, None)
+    current = locked.case
+    _open(current)
+    result = current.case_type.results.filter(code=WITHDRAWN_RESULT).first()
+    if result is None:
+        raise CaseRefused(_("This request cannot be withdrawn."))
+    final = current.case_type.final_step
+    current.result = result
+    current.status = final
+    current.closed_at = locked.now
+    current.suspended_at = None
+    current.awaiting_until = None
+    note = reason or _("Withdrawn by the applicant.")
+    CaseStatus.objects.create(case=current, step=final, set_at=locked.now, set_by=actor, note=note)
+    history_record(
+        instance=current,
+        action="update",
+        actor=actor,
+        changes={"status": final.name, "result": result.name},
+        reason=note,
+        at=locked.now,
+    )
+    return _save(locked, ["result", "status", "closed_at", "suspended_at", "awaiting_until"])
+
+
+def case_send_message(
+    *, case: Case, text: str, actor: Any = None, from_applicant: bool = False
+) -> CaseMessage:
+    """A message to (or, from Mijn Loket, from) the applicant."""
+    text = text.strip()
+    if not text:
+        raise InvalidInput(_("Write a message first."))
+    message = CaseMessage.objects.create(
+        case=case,
+        sender=CaseMessage.Sender.APPLICANT if from_applicant else CaseMessage.Sender.STAFF,
+        author=actor if getattr(actor, "is_authenticated", False) else None,
+        text=text[:5000],
+        sent_at=timezone.now(),
+    )
+    history_record(
+        instance=case,
+        action="update",
+        actor=actor,
+        changes={"message": "applicant" if from_applicant else "staff"},
+    )
+    return message

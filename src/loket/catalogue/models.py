@@ -229,6 +229,12 @@ class Product(models.Model):
     keywords = models.TextField(
         _("search words"), blank=True, help_text=_("Words residents use for this; one per line")
     )
+    request_form = models.JSONField(
+        _("online request form"),
+        default=list,
+        blank=True,
+        help_text=_("The fields of the online form, as data (catalogue/data/forms.json)"),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = ProductQuerySet.as_manager()

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils.text import slugify
 
 from loket.catalogue.models import CaseType, Channel, Product, ResultType, StatusStep, Transition
+from loket.catalogue.request_forms import read_forms
 from loket.lib.calendar import Term
 from loket.organisation.models import Partner, Team
 from loket.tenancy.models import Package
@@ -28,6 +29,7 @@ from loket.tenancy.models import Package
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_PRODUCTS = DATA_DIR / "products.csv"
 DEFAULT_CASE_TYPES = DATA_DIR / "case_types.json"
+DEFAULT_FORMS = DATA_DIR / "forms.json"
 
 PRODUCT_COLUMNS = [
     "slug",
@@ -328,16 +330,24 @@ def _package(code: str) -> Package:
 
 @transaction.atomic
 def catalogue_load(
-    *, products_path: Path = DEFAULT_PRODUCTS, case_types_path: Path = DEFAULT_CASE_TYPES
+    *,
+    products_path: Path = DEFAULT_PRODUCTS,
+    case_types_path: Path = DEFAULT_CASE_TYPES,
+    forms_path: Path = DEFAULT_FORMS,
 ) -> CatalogueReport:
-    """Validate both files completely, then write them in one transaction (or nothing)."""
+    """Validate the files completely, then write them in one transaction (or nothing)."""
     problems: list[str] = []
     case_types = _read_case_types(case_types_path, problems)
     codes = {str(item.get("code")) for item in case_types if isinstance(item, dict)}
     codes |= set(CaseType.objects.values_list("code", flat=True))
     rows = _read_products(products_path, codes, problems)
+    online = {row.slug for row in rows if row.values.get("online_request")}
+    forms, form_problems = read_forms(forms_path, online)
+    problems += form_problems
     if problems:
         raise CatalogueError(problems)
+    for row in rows:
+        row.values["request_form"] = forms.get(row.slug, [])
 
     report = CatalogueReport()
     saved = {item["code"]: _save_case_type(item) for item in case_types}

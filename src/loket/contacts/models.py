@@ -39,6 +39,14 @@ def validate_phone(value: str) -> None:
         ) from None
 
 
+class NotificationChannel(models.TextChoices):
+    """How a resident wants to hear from us (Mijn Loket preferences)."""
+
+    EMAIL = "e-mail", _("e-mail")
+    SMS = "sms", _("text message (SMS)")
+    LETTER = "brief", _("letter by post")
+
+
 class Person(TenantOwned):
     """A resident (natuurlijk persoon) known to the municipality."""
 
@@ -64,7 +72,7 @@ class Person(TenantOwned):
         _("phone number"), max_length=20, blank=True, validators=[validate_phone]
     )
     preferred_channel = models.CharField(
-        _("preferred channel"), max_length=20, choices=Channel.choices, blank=True
+        _("preferred channel"), max_length=20, choices=NotificationChannel.choices, blank=True
     )
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.DUTCH

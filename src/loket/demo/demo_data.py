@@ -16,7 +16,14 @@ from loket.accounts.models import Role, User
 from loket.cases.models import Case, CaseSequence, CaseStatus, Confidentiality
 from loket.catalogue.models import Channel, Product
 from loket.catalogue.services import catalogue_load
-from loket.contacts.models import Contact, ContactPerson, ContactRequest, Organisation, Person
+from loket.contacts.models import (
+    Contact,
+    ContactPerson,
+    ContactRequest,
+    NotificationChannel,
+    Organisation,
+    Person,
+)
 from loket.contacts.services import request_deadline
 from loket.demo.knowledge import create_demo_articles
 from loket.demo.people import (
@@ -189,7 +196,10 @@ def _create_residents(
                     else ""
                 ),
                 phone=make_phone(rng) if rng.random() < 0.8 else "",
-                preferred_channel=rng.choice([Channel.EMAIL, Channel.EMAIL, Channel.LETTER]),
+                preferred_channel=rng.choice(
+                    [NotificationChannel.EMAIL] * 3
+                    + [NotificationChannel.SMS, NotificationChannel.LETTER]
+                ),
                 language="en" if rng.random() < 0.06 else "nl",
             )
         )

@@ -21,7 +21,18 @@ if TYPE_CHECKING:
 
 # Path prefixes the resident side can never use as a municipality slug (see loket/urls.py).
 RESERVED_SLUGS = frozenset(
-    {"admin", "api", "werkplek", "static", "media", "i18n", "beheer", "health", "favicon.ico"}
+    {
+        "admin",
+        "api",
+        "werkplek",
+        "static",
+        "media",
+        "i18n",
+        "beheer",
+        "health",
+        "favicon.ico",
+        "mijn-loket",
+    }
 )
 
 

@@ -10,4 +10,7 @@ def loket(request: HttpRequest) -> dict[str, Any]:
     return {
         "LOKET_MODE": settings.MODE,
         "municipality": getattr(request, "municipality", None),
+        "resident_logged_in": bool(
+            hasattr(request, "session") and request.session.get("loket_resident")
+        ),
     }

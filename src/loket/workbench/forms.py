@@ -56,6 +56,26 @@ class ReasonForm(VersionForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class SuspendForm(VersionForm):
+    reason = forms.CharField(
+        label=_("What must the applicant send?"),
+        help_text=_("The applicant reads this text in Mijn Loket; write it plainly."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    respond_before = forms.DateField(
+        label=_("Respond before (optional)"),
+        required=False,
+        help_text=_("Awb art. 4:5. Empty: two weeks, moved to a working day."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(
+        label=_("Message to the applicant"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class ResumeForm(VersionForm):
     reason = forms.CharField(label=_("Explanation (optional)"), required=False)
 
@@ -112,6 +132,9 @@ class NoteForm(forms.Form):
 
 class DocumentForm(forms.Form):
     file = forms.FileField(label=_("Document"))
+    share = forms.BooleanField(
+        label=_("Share with the applicant (visible in Mijn Loket)"), required=False
+    )
 
 
 class BulkAssignForm(forms.Form):

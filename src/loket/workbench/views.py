@@ -140,7 +140,8 @@ def _detail(
     action_forms: dict[str, forms.Form] = {
         "status": wb.StatusForm(initial=initial, case=case),
         "result": wb.ResultForm(initial=initial, case=case),
-        "suspend": wb.ReasonForm(initial=initial, prefix="suspend"),
+        "suspend": wb.SuspendForm(initial=initial, prefix="suspend"),
+        "message": wb.MessageForm(prefix="message"),
         "resume": wb.ResumeForm(initial=initial, prefix="resume"),
         "extend": wb.ReasonForm(initial=initial, prefix="extend"),
         "assign": wb.AssignForm(initial={**initial, "assignee": case.assignee_id}, case=case),
@@ -202,11 +203,20 @@ ACTIONS: dict[str, Action] = {
         ),
     ),
     "suspend": (
-        lambda data, files, case: wb.ReasonForm(data, prefix="suspend"),
+        lambda data, files, case: wb.SuspendForm(data, prefix="suspend"),
         "suspend",
         lambda case, user, d, f: services.case_suspend(
-            case=case, reason=d["reason"], actor=user, expected_version=d["version"]
+            case=case,
+            reason=d["reason"],
+            actor=user,
+            expected_version=d["version"],
+            respond_before=d["respond_before"],
         ),
+    ),
+    "message": (
+        lambda data, files, case: wb.MessageForm(data, prefix="message"),
+        "message",
+        lambda case, user, d, f: services.case_send_message(case=case, text=d["text"], actor=user),
     ),
     "resume": (
         lambda data, files, case: wb.ResumeForm(data, prefix="resume"),
@@ -263,7 +273,7 @@ ACTIONS: dict[str, Action] = {
         lambda data, files, case: wb.DocumentForm(data, files),
         "",
         lambda case, user, d, f: services.case_add_document(
-            case=case, upload=d["file"], actor=user
+            case=case, upload=d["file"], actor=user, shared_with_applicant=d["share"]
         ),
     ),
 }
@@ -279,6 +289,7 @@ DONE = {
     "custom": gettext_lazy("Custom handling was recorded."),
     "reopen": gettext_lazy("The case was reopened."),
     "note": gettext_lazy("The note was added."),
+    "message": gettext_lazy("The message was sent to the applicant."),
     "document": gettext_lazy("The document was added."),
 }
 

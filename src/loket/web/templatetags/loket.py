@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils.translation import gettext as _
 
@@ -32,3 +34,9 @@ def extension_sentence(product: Product) -> str:
 def phone(value: str) -> str:
     """``+31612345678`` -> ``06 12345678``: stored in E.164, shown as people write it."""
     return format_phone(value) if value else ""
+
+
+@register.filter
+def get_item(mapping: Any, key: str) -> Any:
+    """``{{ uploaded|get_item:name }}``: a dictionary value in a template."""
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""

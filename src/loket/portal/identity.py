@@ -1,0 +1,157 @@
+"""Who is logged in to Mijn Loket, and what they may see.
+
+Residents are not staff users: their login lives only in the session (``SESSION_KEY``), so a
+resident can never reach the workbench or the API. The identity is what the login proved:
+
+* ``digid`` (OpenID Connect via the municipality's broker): a BSN;
+* ``eherkenning``: a KvK number;
+* ``email`` (a login link): an e-mail address. This is a lower assurance level, so it only ever
+  reaches persons registered *without* a BSN (people who applied with that e-mail login);
+* ``demo``: a BSN picked from the demo residents (only when ``LOKET_DEMO_LOGIN`` is on).
+
+A login ends after ``LOKET_PORTAL_IDLE_MINUTES`` without a request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loket.cases.models import Case
+from loket.contacts.models import Contact, Organisation, Person
+from loket.tenancy.models import Municipality
+
+SESSION_KEY = "loket_resident"
+
+
+@dataclass(frozen=True)
+class Resident:
+    method: str
+    bsn: str = ""
+    kvk: str = ""
+    email: str = ""
+    name: str = ""
+
+    @property
+    def key(self) -> str:
+        """A stable, non-reversible id of this identity (owner of draft uploads, idempotency)."""
+        raw = f"{self.method}:{self.bsn}:{self.kvk}:{self.email.lower()}:{settings.SECRET_KEY}"
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    def person(self, municipality: Municipality) -> Person | None:
+        if self.bsn:
+            return Person.objects.filter(municipality=municipality, bsn=self.bsn).first()
+        if self.email:
+            return (
+                Person.objects.filter(municipality=municipality, bsn="", email__iexact=self.email)
+                .order_by("pk")
+                .first()
+            )
+        return None
+
+    def organisation(self, municipality: Municipality) -> Organisation | None:
+        if not self.kvk:
+            return None
+        return Organisation.objects.filter(municipality=municipality, kvk_number=self.kvk).first()
+
+    def cases(self, municipality: Municipality) -> QuerySet[Case]:
+        """Every case this resident may see in ``municipality``: the only way portal views
+        reach cases, so a guessed identifier of somebody else's case is a 404."""
+        cases = Case.objects.filter(municipality=municipality)
+        if self.bsn:
+            return cases.filter(initiator_person__bsn=self.bsn)
+        if self.kvk:
+            return cases.filter(initiator_organisation__kvk_number=self.kvk)
+        if self.email:
+            return cases.filter(
+                initiator_person__bsn="", initiator_person__email__iexact=self.email
+            )
+        return cases.none()
+
+    def contacts(self, municipality: Municipality) -> QuerySet[Contact]:
+        person = self.person(municipality)
+        organisation = self.organisation(municipality)
+        if person is None and organisation is None:
+            return Contact.objects.none()
+        if person is not None:
+            return Contact.objects.filter(municipality=municipality, person=person)
+        return Contact.objects.filter(municipality=municipality, organisation=organisation)
+
+
+def resident_login(request: HttpRequest, resident: Resident) -> None:
+    """Start a resident session. The session id changes (no session fixation)."""
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = {**asdict(resident), "seen": timezone.now().isoformat()}
+
+
+def resident_logout(request: HttpRequest) -> None:
+    request.session.pop(SESSION_KEY, None)
+    request.session.cycle_key()
+
+
+def current_resident(request: HttpRequest) -> Resident | None:
+    """The logged-in resident, or None. An idle login has ended: it is removed, and
+    ``request.resident_expired`` tells the login page to say so."""
+    data = request.session.get(SESSION_KEY)
+    if not data:
+        return None
+    seen = dt.datetime.fromisoformat(data["seen"])
+    now = timezone.now()
+    if now - seen > dt.timedelta(minutes=settings.LOKET_PORTAL_IDLE_MINUTES):
+        request.session.pop(SESSION_KEY, None)
+        request.resident_expired = True  # type: ignore[attr-defined]
+        return None
+    if now - seen > dt.timedelta(seconds=30):  # do not write the session on every request
+        request.session[SESSION_KEY] = {**data, "seen": now.isoformat()}
+    fields = {k: v for k, v in data.items() if k != "seen"}
+    return Resident(**fields)
+
+
+def login_url(municipality: Municipality, next_url: str) -> str:
+    return (
+        reverse("portal:login", kwargs={"municipality": municipality.slug})
+        + "?"
+        + urlencode({"next": next_url})
+    )
+
+
+def resident_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Views of Mijn Loket. Without a login: to the login page, and back here afterwards.
+    The view gets ``request.resident`` and ``request.municipality``."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, municipality: str, *args: Any, **kwargs: Any) -> Any:
+        from loket.tenancy.selectors import municipality_for_slug
+
+        current = municipality_for_slug(municipality)
+        request.municipality = current  # type: ignore[attr-defined]
+        resident = current_resident(request)
+        if resident is None:
+            if getattr(request, "resident_expired", False):
+                messages.info(
+                    request,
+                    _(
+                        "You were logged out because you were inactive for a while. Log in again"
+                        " to continue where you were."
+                    ),
+                )
+            target = request.get_full_path() if request.method == "GET" else request.path
+            return redirect(login_url(current, target))
+        request.resident = resident  # type: ignore[attr-defined]
+        return view(request, current, resident, *args, **kwargs)
+
+    return wrapper

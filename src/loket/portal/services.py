@@ -1,0 +1,284 @@
+"""What residents do in Mijn Loket: apply, send documents and messages, withdraw, set
+preferences, log in with a link. Thin views call these; the case rules stay in
+``loket.cases.services``."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loket.cases.errors import CaseRefused
+from loket.cases.models import Case, CaseDocument, CaseMessage
+from loket.cases.services import (
+    case_add_document,
+    case_create,
+    case_resume,
+    case_send_message,
+    case_withdraw,
+)
+from loket.catalogue.models import Channel, Product
+from loket.contacts.models import Contact, Person
+from loket.history.services import history_record
+from loket.portal.identity import Resident
+from loket.portal.models import DraftUpload, LoginLink
+from loket.tenancy.models import Municipality
+
+
+class PortalRefused(CaseRefused):
+    code = "refused"
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    parts = name.split()
+    if len(parts) < 2:
+        return "", name
+    return parts[0], " ".join(parts[1:])
+
+
+def person_for_application(
+    *, municipality: Municipality, resident: Resident, answers: dict[str, Any]
+) -> Person:
+    """The applicant's person record: found by BSN (or, for an e-mail login, by e-mail among
+    persons without BSN), created when new. The e-mail and phone given in the form are kept,
+    so the next form offers them again."""
+    person = resident.person(municipality)
+    email = answers.get("email", "") or resident.email
+    phone = answers.get("telefoon", "")
+    if person is None:
+        first, surname = _split_name(resident.name)
+        person = Person(
+            municipality=municipality,
+            bsn=resident.bsn,
+            first_name=first,
+            surname=surname or email or _("unknown"),
+            email=email,
+            phone=phone,
+        )
+        person.full_clean(validate_unique=False)
+        person.save()
+        history_record(instance=person, action="create", reason="Mijn Loket")
+        return person
+    changed = {}
+    if email and email != person.email:
+        changed["email"] = email
+    if phone and phone != person.phone:
+        changed["phone"] = phone
+    if changed:
+        for key, value in changed.items():
+            setattr(person, key, value)
+        person.save(update_fields=list(changed))
+        history_record(instance=person, action="update", changes=changed, reason="Mijn Loket")
+    return person
+
+
+def application_submit(
+    *,
+    municipality: Municipality,
+    product: Product,
+    resident: Resident,
+    answers: dict[str, Any],
+    description: str,
+    uploads: list[DraftUpload],
+    submission_key: str,
+) -> tuple[Case, bool]:
+    """Send an application: one case with the product's service norm, the answers and the
+    files, and a contact record. Returns ``(case, created)``.
+
+    The same ``submission_key`` never makes a second case (a double click, the back button,
+    a retried request): the existing case is returned. A unique constraint backs this up when
+    two requests arrive at the same moment."""
+    existing = Case.objects.filter(municipality=municipality, submission_key=submission_key)
+    found = existing.first()
+    if found is not None:
+        if not resident.cases(municipality).filter(pk=found.pk).exists():
+            raise PortalRefused(_("This application belongs to someone else."))
+        return found, False
+    if (
+        not product.online_request
+        or not Product.objects.offered_in(municipality).filter(pk=product.pk).exists()
+    ):
+        raise PortalRefused(_("This product cannot be requested online here."))
+    try:
+        with transaction.atomic():
+            person = person_for_application(
+                municipality=municipality, resident=resident, answers=answers
+            )
+            case = case_create(
+                municipality=municipality,
+                product=product,
+                subject=product.name_nl,
+                description=description,
+                channel=Channel.WEB,
+                person=person,
+                submission_key=submission_key,
+                form_data=answers,
+            )
+            for draft in uploads:
+                with draft.file.open("rb") as handle:
+                    case_add_document(
+                        case=case,
+                        upload=File(handle, name=draft.name),
+                        actor=None,
+                        from_applicant=True,
+                    )
+            Contact.objects.create(
+                municipality=municipality,
+                occurred_at=case.started_at,
+                channel=Channel.WEB,
+                subject=_("Application: %(product)s") % {"product": product.name_nl},
+                person=person,
+                product=product,
+                case=case,
+                outcome=Contact.Outcome.CASE_CREATED,
+            )
+    except IntegrityError:
+        found = existing.first()
+        if found is None:
+            raise
+        return found, False
+    for draft in uploads:
+        draft.file.delete(save=False)
+        draft.delete()
+    return case, True
+
+
+def save_draft_upload(*, resident: Resident, field: str, upload: Any) -> DraftUpload:
+    from loket.cases.services import check_upload
+
+    name, content_type = check_upload(upload)
+    draft = DraftUpload(
+        owner=resident.key, field=field, name=name, content_type=content_type, size=upload.size
+    )
+    draft.file.save(name, upload, save=False)
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def send_requested_document(*, case: Case, upload: Any, note: str = "") -> CaseDocument:
+    """The applicant sends a document. If the case was waiting for information (suspended),
+    it resumes: the clock runs again and the deadline moves by the waiting time (Awb 4:15)."""
+    if case.closed_at is not None:
+        raise PortalRefused(_("This request is closed; you cannot add documents any more."))
+    document = case_add_document(case=case, upload=upload, actor=None, from_applicant=True)
+    if note.strip():
+        case_send_message(case=case, text=note, from_applicant=True)
+    case.refresh_from_db()
+    if case.suspended_at is not None:
+        case_resume(
+            case=case,
+            actor=None,
+            reason=_("The applicant sent “%(name)s”.") % {"name": document.name},
+        )
+    return document
+
+
+def send_message(*, case: Case, text: str) -> CaseMessage:
+    if case.closed_at is not None:
+        raise PortalRefused(_("This request is closed. Ask a new question instead."))
+    return case_send_message(case=case, text=text, from_applicant=True)
+
+
+def withdraw(*, case: Case, reason: str = "") -> Case:
+    return case_withdraw(
+        case=case,
+        reason=(_("Withdrawn by the applicant: %(reason)s") % {"reason": reason})
+        if reason.strip()
+        else "",
+    )
+
+
+def mark_messages_read(case: Case) -> None:
+    case.messages.filter(sender=CaseMessage.Sender.STAFF, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def preferences_save(
+    *, municipality: Municipality, resident: Resident, channel: str, language: str, phone: str
+) -> Person:
+    """Store how the resident wants to hear from us; creates their person record if needed."""
+    person = resident.person(municipality)
+    if person is None:
+        person = person_for_application(
+            municipality=municipality, resident=resident, answers={"telefoon": phone}
+        )
+    before = {"preferred_channel": person.preferred_channel, "language": person.language}
+    person.preferred_channel = channel
+    person.language = language
+    if phone:
+        person.phone = phone
+    if channel == "sms" and not person.phone:
+        raise PortalRefused(_("Give a mobile number to receive text messages."))
+    person.save(update_fields=["preferred_channel", "language", "phone"])
+    history_record(
+        instance=person,
+        action="update",
+        changes={
+            "preferred_channel": [before["preferred_channel"], channel],
+            "language": [before["language"], language],
+        },
+        reason="Mijn Loket",
+    )
+    return person
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def login_link_send(
+    *, municipality: Municipality, email: str, next_url: str, build_url: Any
+) -> None:
+    """E-mail a single-use login link. The same answer is given for any address, so nobody can
+    find out which addresses are known."""
+    token = secrets.token_urlsafe(32)
+    LoginLink.objects.create(
+        token_hash=_hash(token),
+        email=email.lower(),
+        municipality=municipality,
+        next_url=next_url[:500],
+        created_at=timezone.now(),
+    )
+    minutes = settings.LOKET_MAGIC_LINK_MINUTES
+    send_mail(
+        subject=_("Log in to Mijn Loket %(municipality)s") % {"municipality": municipality.name},
+        message=_(
+            "Use this link to log in to Mijn Loket of %(municipality)s:\n\n%(url)s\n\n"
+            "The link works once and for %(minutes)s minutes. Did you not ask for it? Then you"
+            " can ignore this e-mail."
+        )
+        % {"municipality": municipality.name, "url": build_url(token), "minutes": minutes},
+        from_email=None,
+        recipient_list=[email],
+    )
+
+
+def login_link_use(*, municipality: Municipality, token: str) -> LoginLink | None:
+    """The link, marked used, if it is valid: unused, not expired, for this municipality."""
+    cutoff = timezone.now() - timedelta(minutes=settings.LOKET_MAGIC_LINK_MINUTES)
+    with transaction.atomic():
+        link = (
+            LoginLink.objects.select_for_update()
+            .filter(
+                token_hash=_hash(token),
+                municipality=municipality,
+                used_at__isnull=True,
+                created_at__gte=cutoff,
+            )
+            .first()
+        )
+        if link is None:
+            return None
+        link.used_at = timezone.now()
+        link.save(update_fields=["used_at"])
+    return link
