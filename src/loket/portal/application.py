@@ -35,6 +35,13 @@ class _Texts:
         return ""
 
 
+class CodeField(forms.CharField):
+    """A code like a number plate: spaces trimmed and upper case before it is checked."""
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).strip().upper()
+
+
 def _django_field(spec: dict[str, Any]) -> forms.Field:
     kind = spec["type"]
     common: dict[str, Any] = {
@@ -65,11 +72,12 @@ def _django_field(spec: dict[str, Any]) -> forms.Field:
         return forms.BooleanField(**common)
     if kind == "file":
         return forms.FileField(**common)
-    validators = []
     if spec.get("pattern"):
         message = _label(spec, "pattern_message") or _("The format is not right.")
-        validators.append(RegexValidator(spec["pattern"], message))
-    return forms.CharField(max_length=500, validators=validators, **common)
+        return CodeField(
+            max_length=100, validators=[RegexValidator(spec["pattern"], message)], **common
+        )
+    return forms.CharField(max_length=500, **common)
 
 
 def prefill(definition: list[dict[str, Any]], person: Person | None) -> dict[str, Any]:
@@ -144,8 +152,6 @@ class ApplicationForm(forms.Form):
                         name, _("This is not a phone number we can call, for example 06 12345678.")
                     )
                     continue
-            if spec.get("pattern") and isinstance(value, str):
-                data[name] = value.strip().upper()
             if spec.get("required") and value in (None, "", False):
                 self.add_error(name, _("Fill this in."))
         return data
