@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.factories import MunicipalityFactory, StaffFactory
@@ -57,3 +59,47 @@ def empty_catalogue(db):  # type: ignore[no-untyped-def]
 def _media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+class _Inbox:
+    """Messages a real SMTP server (aiosmtpd) received during one test."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Any:
+    """A real SMTP server on a free local port; Django's mail goes to it over SMTP."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    import django
+
+    backend = "django.core.mail.backends.smtp.EmailBackend"
+    if django.VERSION >= (6, 1):
+        settings.MAILERS = {
+            "default": {"BACKEND": backend, "OPTIONS": {"host": "127.0.0.1", "port": port}}
+        }
+    else:
+        settings.EMAIL_BACKEND = backend
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield inbox
+    finally:
+        controller.stop()

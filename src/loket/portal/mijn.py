@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -67,12 +68,12 @@ def login(request: HttpRequest, municipality: str) -> HttpResponse:
         return redirect(next_url)
     demo_people: list[Person] = []
     if settings.LOKET_DEMO_LOGIN:
+        # Residents with requests first: they show the most of Mijn Loket.
         demo_people = list(
             Person.objects.filter(municipality=current)
             .exclude(bsn="")
-            .filter(cases__isnull=False)
-            .distinct()
-            .order_by("surname", "first_name")[:8]
+            .annotate(case_count=Count("cases"))
+            .order_by("-case_count", "surname", "first_name")[:8]
         )
     return render(
         request,
