@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture
-def page(live_server: Any, monkeypatch: Any) -> Any:
+def chromium(live_server: Any, monkeypatch: Any) -> Any:
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
@@ -30,6 +31,16 @@ def page(live_server: Any, monkeypatch: Any) -> Any:
                 "--no-first-run",
             ],
         )
-        context = browser.new_context(base_url=live_server.url)
-        yield context.new_page()
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser_context(chromium: Any, live_server: Any) -> Callable[[], Any]:
+    """A new, separate browser profile (its own cookies), e.g. for a second user."""
+    return lambda: chromium.new_context(base_url=live_server.url)
+
+
+@pytest.fixture
+def page(browser_context: Callable[[], Any]) -> Any:
+    return browser_context().new_page()

@@ -36,6 +36,9 @@ from loket.contacts.models import Contact, Organisation, Person
 from loket.tenancy.models import Municipality
 
 SESSION_KEY = "loket_resident"
+# Set at login, removed at logout: tells "your login expired" apart from "not logged in yet"
+# after the whole session is gone. Holds nothing about the person.
+WAS_LOGGED_IN_COOKIE = "loket_was_logged_in"
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,23 @@ def resident_login(request: HttpRequest, resident: Resident) -> None:
     request.session[SESSION_KEY] = {**asdict(resident), "seen": timezone.now().isoformat()}
 
 
+def remember_login(response: HttpResponse) -> HttpResponse:
+    response.set_cookie(
+        WAS_LOGGED_IN_COOKIE,
+        "1",
+        max_age=30 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+def forget_login(response: HttpResponse) -> HttpResponse:
+    response.delete_cookie(WAS_LOGGED_IN_COOKIE, samesite="Lax")
+    return response
+
+
 def resident_logout(request: HttpRequest) -> None:
     request.session.pop(SESSION_KEY, None)
     request.session.cycle_key()
@@ -141,7 +161,9 @@ def resident_required(view: Callable[..., Any]) -> Callable[..., Any]:
         request.municipality = current  # type: ignore[attr-defined]
         resident = current_resident(request)
         if resident is None:
-            if getattr(request, "resident_expired", False):
+            if getattr(request, "resident_expired", False) or request.COOKIES.get(
+                WAS_LOGGED_IN_COOKIE
+            ):
                 messages.info(
                     request,
                     _(

@@ -29,6 +29,8 @@ from loket.portal.application import ApplicationForm, prefill, readable_answers
 from loket.portal.identity import (
     Resident,
     current_resident,
+    forget_login,
+    remember_login,
     resident_login,
     resident_logout,
     resident_required,
@@ -116,7 +118,7 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("portal:login", kwargs={"municipality": current.slug}))
     next_url = request.session.get("portal_oidc_next") or _home_url(current)
     resident_login(request, resident)
-    return redirect(_safe_next(request, current, next_url))
+    return remember_login(redirect(_safe_next(request, current, next_url)))
 
 
 @require_POST
@@ -158,7 +160,7 @@ def email_link(request: HttpRequest, municipality: str, token: str) -> HttpRespo
         messages.error(request, _("This login link is no longer valid. Ask for a new one below."))
         return redirect(reverse("portal:login", kwargs={"municipality": current.slug}))
     resident_login(request, Resident(method="email", email=link.email))
-    return redirect(_safe_next(request, current, link.next_url))
+    return remember_login(redirect(_safe_next(request, current, link.next_url)))
 
 
 @require_POST
@@ -170,7 +172,7 @@ def demo_login(request: HttpRequest, municipality: str) -> HttpResponse:
         Person.objects.filter(municipality=current).exclude(bsn=""), uuid=request.POST.get("person")
     )
     resident_login(request, Resident(method="demo", bsn=person.bsn, name=person.full_name))
-    return redirect(_safe_next(request, current, request.POST.get("next")))
+    return remember_login(redirect(_safe_next(request, current, request.POST.get("next"))))
 
 
 @require_POST
@@ -178,7 +180,7 @@ def logout(request: HttpRequest, municipality: str) -> HttpResponse:
     current = municipality_for_slug(municipality)
     resident_logout(request)
     messages.success(request, _("You are logged out."))
-    return redirect(reverse("portal:home", kwargs={"municipality": current.slug}))
+    return forget_login(redirect(reverse("portal:home", kwargs={"municipality": current.slug})))
 
 
 # --- my pages -------------------------------------------------------------------------------

@@ -1,0 +1,129 @@
+"""Mijn Loket in headless Chromium: the whole parking-permit journey, and axe-core on every
+portal page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+
+from loket.accounts.models import Role
+from loket.catalogue.services import catalogue_load
+from loket.lib.calendar import AMSTERDAM
+from loket.organisation.models import Team
+from loket.tenancy.models import Package
+from tests.factories import MunicipalityFactory, PersonFactory, StaffFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed"),
+]
+
+PDF = b"%PDF-1.4\n% kentekenbewijs\n"
+
+
+@pytest.fixture
+def town(settings: Any) -> Any:
+    settings.LOKET_DEMO_LOGIN = True
+    catalogue_load()
+    town = MunicipalityFactory(slug="stad", name="Stad")
+    town.additional_packages.set(Package.objects.filter(kind=Package.Kind.ADDITIONAL))
+    return town
+
+
+@pytest.fixture
+def emma(town: Any) -> Any:
+    return PersonFactory(
+        municipality=town,
+        bsn="111222333",
+        first_name="Emma",
+        surname="Visser",
+        street="Lindelaan",
+        house_number="3",
+        postcode="3311 AB",
+        city="Stad",
+        email="emma@example.org",
+        phone="+31612345678",
+    )
+
+
+def _demo_login(page: Any, name: str) -> None:
+    page.get_by_role("button", name=f"Inloggen als {name}").click()
+
+
+def test_resident_applies_worker_asks_resident_sends_and_the_date_moves(
+    page: Any, browser_context: Any, town: Any, emma: Any, tmp_path: Path
+) -> None:
+    worker = StaffFactory(username="parkeren", role=Role.CASE_WORKER, municipalities=[town])
+    worker.teams.set(Team.objects.filter(slug="parkeren"))
+    document = tmp_path / "kentekenbewijs.pdf"
+    document.write_bytes(PDF)
+
+    # Monday 30 November 2026, 10:00: the resident applies.
+    with time_machine.travel(dt.datetime(2026, 11, 30, 10, 0, tzinfo=AMSTERDAM), tick=True):
+        page.goto("/stad/producten/parkeervergunning")
+        page.get_by_role("link", name="Aanvragen").click()
+        _demo_login(page, "Emma Visser")
+        assert page.get_by_label("Uw e-mailadres").input_value() == "emma@example.org"  # prefilled
+        assert page.get_by_label("Uw telefoonnummer").input_value() == "06 12345678"
+        page.get_by_label("Kenteken van uw auto").fill("12-abc-3")
+        page.get_by_label("Vanaf wanneer wilt u de vergunning?").fill("2026-12-15")
+        page.get_by_label("Foto of scan van uw kentekenbewijs").set_input_files(str(document))
+        # Progressive enhancement: the employer's statement only appears for a lease car.
+        statement = page.get_by_label("Verklaring van uw werkgever of leasemaatschappij")
+        assert not statement.is_visible()
+        page.get_by_label("Het is een auto van de zaak of een leaseauto").check()
+        assert statement.is_visible()
+        page.get_by_label("Het is een auto van de zaak of een leaseauto").uncheck()
+        page.get_by_role("button", name="Volgende: controleer uw antwoorden").click()
+
+        summary = page.get_by_test_id("summary").inner_text()
+        assert "12-ABC-3" in summary and "kentekenbewijs.pdf" in summary
+        page.get_by_role("button", name="Aanvraag versturen").click()
+        reference = page.get_by_test_id("reference").inner_text()
+        assert reference.startswith("ZAAK-2026-")
+        # 10 working days from Monday 30 November: Monday 14 December.
+        assert "We beslissen uiterlijk op 14 december" in page.content()
+        page.get_by_role("link", name="Uw aanvraag volgen").click()
+        assert "Inhoudelijke beoordeling" in page.get_by_test_id("progress").inner_text()
+        case_url = page.url
+
+        # The case worker asks for information: the case is suspended.
+        staff = browser_context().new_page()
+        staff.goto("/werkplek/inloggen")
+        staff.fill("#id_username", "parkeren")
+        staff.fill("#id_password", "secret-pass")
+        staff.click("form.form button[type=submit]")
+        staff.goto("/werkplek/zaken")
+        staff.get_by_role("link", name=reference).click()
+        staff.get_by_text("Informatie opvragen (opschorten)").click()
+        staff.get_by_label("Wat moet de aanvrager sturen?").fill(
+            "Stuur ons een leesbare foto van de voorkant van uw kentekenbewijs."
+        )
+        staff.get_by_role("button", name="Opschorten").click()
+        assert "de klok staat stil" in staff.get_by_role("status").first.inner_text()
+
+        page.reload()
+        progress = page.get_by_test_id("progress").inner_text()
+        assert "Stuur ons een leesbare foto" in progress
+        assert "Stuur het ons uiterlijk 14 december" in progress  # Awb 4:5: two weeks
+
+    # A week later (Monday 7 December): the login has expired; the resident logs in again,
+    # lands on the same page and sends the document.
+    with time_machine.travel(dt.datetime(2026, 12, 7, 9, 30, tzinfo=AMSTERDAM), tick=True):
+        page.goto(case_url)
+        assert "U bent uitgelogd omdat u een tijd niets heeft gedaan" in page.content()
+        _demo_login(page, "Emma Visser")
+        assert page.url == case_url
+        page.get_by_label("Document", exact=True).set_input_files(str(document))
+        page.get_by_role("button", name="Document versturen").click()
+        assert "We hebben uw document ontvangen en gaan verder" in page.content()
+        # The clock stood still on the working days 1-4 December (Awb 4:15): 14 working days
+        # from 30 November instead of 10, so Friday 18 December.
+        assert "We beslissen uiterlijk op 18 december" in page.get_by_test_id("progress").inner_text()
+        assert "We hebben uw informatie ontvangen" in page.get_by_test_id("timeline").inner_text()
