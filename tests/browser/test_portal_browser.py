@@ -125,5 +125,96 @@ def test_resident_applies_worker_asks_resident_sends_and_the_date_moves(
         assert "We hebben uw document ontvangen en gaan verder" in page.content()
         # The clock stood still on the working days 1-4 December (Awb 4:15): 14 working days
         # from 30 November instead of 10, so Friday 18 December.
-        assert "We beslissen uiterlijk op 18 december" in page.get_by_test_id("progress").inner_text()
+        assert (
+            "We beslissen uiterlijk op 18 december" in page.get_by_test_id("progress").inner_text()
+        )
         assert "We hebben uw informatie ontvangen" in page.get_by_test_id("timeline").inner_text()
+
+
+def test_every_portal_page_has_no_axe_violations(
+    page: Any, town: Any, emma: Any, tmp_path: Path
+) -> None:
+    """axe-core (WCAG 2.0/2.1 A and AA plus best practices) on every page of the resident side,
+    logged out and logged in, including a form with errors and a case waiting for the
+    resident. The list of pages is printed with the result."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from loket.cases.services import case_add_document, case_send_message, case_suspend
+    from tests.factories import make_case
+
+    case = make_case(municipality=town, person=emma, product_slug="parkeervergunning")
+    case_send_message(case=case, text="Wij hebben uw aanvraag in behandeling genomen.")
+    case_suspend(case=case, reason="Stuur ons een foto van uw kentekenbewijs.", actor=None)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case_add_document(
+        case=case,
+        upload=SimpleUploadedFile("besluit.pdf", PDF),
+        actor=None,
+        shared_with_applicant=True,
+    )
+    closed = make_case(municipality=town, person=emma, product_slug="verhuizing")
+    from loket.cases.services import case_withdraw
+
+    case_withdraw(case=closed)
+    axe = Axe()
+    checked: list[str] = []
+    problems: list[str] = []
+
+    def check(label: str) -> None:
+        results = axe.run(page)
+        checked.append(f"{label} ({page.url.split(page.url.split('/')[2])[-1]})")
+        for violation in results.response["violations"]:
+            targets = [node["target"] for node in violation["nodes"]][:3]
+            problems.append(f"{label}: {violation['id']} ({violation['impact']}) {targets}")
+
+    def visit(path: str, label: str) -> None:
+        page.goto(path)
+        check(label)
+
+    visit("/", "Loket home")
+    visit("/stad/", "municipality home")
+    visit("/stad/?q=ik+ben+verhuisd", "search results (wegwijzer)")
+    visit("/stad/?q=qqqq", "search without results")
+    visit("/stad/producten/parkeervergunning", "product page with Aanvragen")
+    visit("/stad/producten/paspoort", "product page without online request")
+    visit("/stad/bestaat-niet/", "unknown municipality (404)")
+    visit("/stad/mijn/inloggen", "login")
+    page.get_by_label("Uw e-mailadres").fill("geen-adres")
+    page.get_by_role("button", name="Stuur mij een inloglink").click()
+    check("login with an invalid e-mail address")
+    page.get_by_label("Uw e-mailadres").fill("iemand@example.org")
+    page.get_by_role("button", name="Stuur mij een inloglink").click()
+    check("login link sent")
+    visit("/stad/mijn/inloggen/link/ongeldig", "login link confirmation")
+    visit("/stad/mijn/inloggen", "login (again)")
+    _demo_login(page, "Emma Visser")
+    check("Mijn Loket home")
+    visit(f"/stad/mijn/zaken/{case.uuid}", "case waiting for the resident")
+    page.get_by_role("button", name="Document versturen").click()
+    check("case with an upload error")
+    visit(f"/stad/mijn/zaken/{closed.uuid}", "closed case")
+    visit(f"/stad/mijn/zaken/{case.uuid}/ontvangen", "request received")
+    visit(f"/stad/mijn/zaken/{case.uuid}/intrekken", "withdraw")
+    visit("/stad/mijn/voorkeuren", "preferences")
+    page.get_by_role("radio", name="sms").check()
+    page.get_by_label("Mobiel nummer voor sms-berichten").fill("")
+    page.get_by_role("button", name="Opslaan").click()
+    check("preferences with an error")
+    visit("/stad/mijn/aanvragen/parkeervergunning", "application form")
+    page.get_by_role("button", name="Volgende: controleer uw antwoorden").click()
+    check("application form with errors")
+    document = tmp_path / "kentekenbewijs.pdf"
+    document.write_bytes(PDF)
+    page.get_by_label("Kenteken van uw auto").fill("12-ABC-3")
+    page.get_by_label("Vanaf wanneer wilt u de vergunning?").fill("2026-12-15")
+    page.get_by_label("Foto of scan van uw kentekenbewijs").set_input_files(str(document))
+    page.get_by_role("button", name="Volgende: controleer uw antwoorden").click()
+    check("check your answers")
+    visit("/stad/mijn/aanvragen/melding-openbare-ruimte", "report form (choices)")
+    page.get_by_role("button", name="English").click()
+    check("report form in English")
+
+    print("\naxe-core checked these pages:\n  " + "\n  ".join(checked))
+    assert len(checked) == 25
+    assert problems == []

@@ -23,6 +23,7 @@ from loket.cases.errors import CaseRefused
 from loket.cases.models import Case, CaseDocument, CaseMessage
 from loket.catalogue.models import Product
 from loket.contacts.models import Person
+from loket.lib.identifiers import format_phone
 from loket.portal import forms as pf
 from loket.portal import services
 from loket.portal.application import ApplicationForm, prefill, readable_answers
@@ -350,7 +351,7 @@ def preferences(
     initial = {
         "channel": (person.preferred_channel if person else "") or "e-mail",
         "language": person.language if person else "nl",
-        "phone": person.phone if person else "",
+        "phone": format_phone(person.phone) if person and person.phone else "",
     }
     form = pf.PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
