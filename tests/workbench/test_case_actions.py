@@ -224,3 +224,56 @@ def test_keyset_pagination_walks_every_case_once(
             break
         url = reverse("workbench:case_list") + "?" + following.group(1).replace("&amp;", "&")
     assert len(seen) == 12 and set(seen) == made
+
+
+def test_message_request_for_information_and_shared_documents_reach_the_applicant(
+    client: Any, staff_a: Any, case: Case
+) -> None:
+    import datetime as dt
+
+    from loket.cases.models import CaseMessage
+    from loket.portal.progress import case_progress
+
+    client.force_login(staff_a)
+    sent = _act(client, case, "message", **{"message-text": "Uw tekening is ontvangen."})
+    assert sent.status_code == 302
+    message = CaseMessage.objects.get(case=case)
+    assert (message.sender, message.author, message.text) == (
+        "staff",
+        staff_a,
+        "Uw tekening is ontvangen.",
+    )
+    empty = _act(client, case, "message", **{"message-text": ""})
+    assert empty.status_code == 400
+
+    case.refresh_from_db()
+    suspended = _act(
+        client,
+        case,
+        "suspend",
+        **{
+            "suspend-version": case.version,
+            "suspend-reason": "Stuur een situatietekening.",
+            "suspend-respond_before": "2027-01-15",
+        },
+    )
+    assert suspended.status_code == 302, suspended.content.decode()[-3000:]
+    case.refresh_from_db()
+    assert case.suspended_at is not None
+    assert case.awaiting_until == dt.date(2027, 1, 15)
+    progress = case_progress(case)
+    assert progress.waiting_for == "Stuur een situatietekening."
+    assert "15 januari 2027" in progress.respond_sentence
+
+    internal = _act(client, case, "document", file=SimpleUploadedFile("notitie.pdf", b"%PDF-1.4"))
+    shared = _act(
+        client, case, "document", file=SimpleUploadedFile("brief.pdf", b"%PDF-1.4"), share="on"
+    )
+    assert internal.status_code == shared.status_code == 302
+    assert dict(case.documents.values_list("name", "shared_with_applicant")) == {
+        "notitie.pdf": False,
+        "brief.pdf": True,
+    }
+    page = client.get(reverse("workbench:case_detail", args=[case.uuid])).content.decode()
+    assert "Uw tekening is ontvangen." in page  # messages are part of the timeline
+    assert "15 januari 2027" in page
