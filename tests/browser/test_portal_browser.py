@@ -218,3 +218,53 @@ def test_every_portal_page_has_no_axe_violations(
     print("\naxe-core checked these pages:\n  " + "\n  ".join(checked))
     assert len(checked) == 25
     assert problems == []
+
+
+def test_keyboard_only_without_javascript(
+    chromium: Any, live_server: Any, town: Any, emma: Any, tmp_path: Path
+) -> None:
+    """The core flow (log in, apply, check, send) with JavaScript switched off and only the
+    keyboard: every control is reached with Tab and used with Enter, Space or typing."""
+    from loket.cases.models import Case
+
+    context = chromium.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    document = tmp_path / "kentekenbewijs.pdf"
+    document.write_bytes(PDF)
+
+    def tab_to(locator: Any, limit: int = 80) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if locator.evaluate("element => element === document.activeElement"):
+                return
+        raise AssertionError(f"not reachable with Tab: {locator}")
+
+    page.goto("/stad/producten/parkeervergunning")
+    tab_to(page.get_by_role("link", name="Aanvragen"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/mijn/inloggen**")
+    tab_to(page.get_by_role("button", name="Inloggen als Emma Visser"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/mijn/aanvragen/parkeervergunning")
+
+    tab_to(page.get_by_label("Kenteken van uw auto"))
+    page.keyboard.type("12-abc-3")
+    tab_to(page.get_by_label("Vanaf wanneer wilt u de vergunning?"))
+    page.keyboard.type("15122026")
+    # Without JavaScript the conditional field is shown, with a hint when it applies.
+    assert page.get_by_text("Alleen als u het vakje hierboven heeft aangevinkt.").is_visible()
+    tab_to(page.get_by_label("Foto of scan van uw kentekenbewijs"))
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(str(document))
+    tab_to(page.get_by_role("button", name="Volgende: controleer uw antwoorden"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/controleren")
+    assert "12-ABC-3" in page.get_by_test_id("summary").inner_text()
+    tab_to(page.get_by_role("button", name="Aanvraag versturen"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/ontvangen")
+    case = Case.objects.get()
+    assert case.identification in page.get_by_test_id("reference").inner_text()
+    assert case.documents.get().name == "kentekenbewijs.pdf"
+    context.close()
