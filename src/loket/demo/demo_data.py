@@ -138,6 +138,7 @@ def load_demo(*, seed: int = 2026, now: datetime | None = None) -> dict[str, int
         made = _create_history(rng, municipality, persons, users, now)
         made["organisations"] = _create_organisations(rng, spec, municipality)
         made["requests"] = _create_requests(rng, municipality, persons, now)
+        made["messages"] = _create_portal_activity(rng, municipality)
         for key, value in {"residents": len(persons), **made}.items():
             counts[key] = counts.get(key, 0) + value
     return counts
@@ -495,4 +496,40 @@ def _create_requests(
             due_at=request_deadline(municipality=municipality, requested_at=asked),
         )
         made += 1
+    return made
+
+
+ASKED = (
+    "Stuur ons een kopie van uw identiteitsbewijs.",
+    "Stuur ons een foto van de situatie.",
+    "Stuur ons de tekening met de maten erop.",
+    "Stuur ons uw bankafschriften van de laatste drie maanden.",
+)
+TOLD = (
+    "Wij hebben uw aanvraag in behandeling genomen. U hoort binnen de termijn van ons.",
+    "Een medewerker heeft uw aanvraag bekeken. Alles lijkt compleet.",
+    "Wij hebben een afspraak ingepland om uw situatie te bespreken.",
+)
+
+
+def _create_portal_activity(rng: random.Random, municipality: Municipality) -> int:
+    """What residents see in Mijn Loket: messages on open cases, and cases waiting for them."""
+    from loket.cases.services import case_send_message, case_suspend
+
+    open_cases = list(
+        Case.objects.filter(
+            municipality=municipality, closed_at__isnull=True, initiator_person__isnull=False
+        )
+        .exclude(initiator_person__bsn="")
+        .select_related("case_type")
+        .order_by("pk")[:200]
+    )
+    rng.shuffle(open_cases)
+    made = 0
+    for case in open_cases[:40]:
+        case_send_message(case=case, text=rng.choice(TOLD))
+        made += 1
+    waiting = [c for c in open_cases[40:] if c.case_type.allows_suspension][:12]
+    for case in waiting:
+        case_suspend(case=case, reason=rng.choice(ASKED), actor=None)
     return made
