@@ -62,7 +62,9 @@ def _django_field(spec: dict[str, Any]) -> forms.Field:
             **common,
         )
     if kind == "date":
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        return forms.DateField(
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common
+        )
     if kind == "number":
         return forms.IntegerField(min_value=0, max_value=1000, **common)
     if kind == "choice":
