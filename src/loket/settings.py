@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "loket.contacts",
     "loket.wegwijzer",
     "loket.cases",
+    "loket.notifications",
     "loket.portal",
     "loket.workbench",
     "loket.demo",
@@ -219,6 +220,17 @@ LOKET_MAX_UPLOAD_MB = env_int("LOKET_MAX_UPLOAD_MB", 20, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The term an applicant gets to complete a request (Awb art. 4:5), in calendar days.
 LOKET_RESPOND_DAYS = env_int("LOKET_RESPOND_DAYS", 14, minimum=1)
+
+# Where residents reach Loket: links in e-mails and letters start with this.
+LOKET_BASE_URL = env_str("LOKET_BASE_URL", "http://127.0.0.1:8000")
+# The domain of Message-IDs of outgoing mail.
+LOKET_MAIL_DOMAIN = env_str("LOKET_MAIL_DOMAIN", "loket.example")
+# The SMS gateway: a class with send(to, text) -> str (see loket.notifications.gateways).
+LOKET_SMS_GATEWAY = env_str("LOKET_SMS_GATEWAY", "loket.notifications.gateways.RecordingGateway")
+# Delivery: how many attempts before a message becomes a dead letter, and the lease a worker
+# holds on the messages it claimed (after a crash, others take them over when it runs out).
+LOKET_DELIVERY_MAX_ATTEMPTS = env_int("LOKET_DELIVERY_MAX_ATTEMPTS", 8, minimum=1)
+LOKET_DELIVERY_LEASE_SECONDS = env_int("LOKET_DELIVERY_LEASE_SECONDS", 120, minimum=5)
 
 # --- Mijn Loket: resident login -------------------------------------------------------------
 # A resident's login ends after this many idle minutes (DigiD's own session lasts 15).

@@ -148,6 +148,7 @@ def case_create(
     case.save()
     CaseStatus.objects.create(case=case, step=first_step, set_at=started_at, set_by=actor)
     history_record(instance=case, action="create", actor=actor, at=started_at)
+    _notify("case_received", case, key="new")
     return case
 
 
@@ -173,6 +174,13 @@ def _lock(case: Case, expected_version: int | None) -> _Locked:
     if expected_version is not None and locked.version != expected_version:
         raise StaleCase()
     return _Locked(case=locked, now=timezone.now())
+
+
+def _notify(event: str, case: Case, **extra: Any) -> None:
+    """Queue a message to the applicant in the caller's transaction (the outbox)."""
+    from loket.notifications.services import notify_case
+
+    notify_case(event, case, **extra)
 
 
 def _save(locked: _Locked, fields: list[str]) -> Case:
@@ -238,7 +246,12 @@ def case_set_status(
         reason=note,
         at=locked.now,
     )
-    return _save(locked, fields)
+    saved = _save(locked, fields)
+    if saved.closed_at is not None and saved.result is not None:
+        _notify("decision", saved, result=saved.result.name)
+    elif step.informs_resident:
+        _notify("step_changed", saved, step=step.name, step_text=step.resident_text)
+    return saved
 
 
 def _check_result(case: Case, result: ResultType) -> None:
@@ -310,7 +323,15 @@ def case_suspend(
     history_record(
         instance=current, action="update", actor=actor, changes={"suspended": True}, reason=reason
     )
-    return _save(locked, ["suspended_at", "awaiting_until"])
+    saved = _save(locked, ["suspended_at", "awaiting_until"])
+    _notify(
+        "information_requested",
+        saved,
+        key=saved.suspended_at.isoformat() if saved.suspended_at else "",
+        what=reason,
+        respond_by=saved.awaiting_until,
+    )
+    return saved
 
 
 def compute_due_at(
@@ -454,7 +475,9 @@ def case_extend(
         changes={"due_at": [before.isoformat(), current.due_at.isoformat()]},
         reason=reason,
     )
-    return _save(locked, ["due_at", "at_risk_at", "extended_at"])
+    saved = _save(locked, ["due_at", "at_risk_at", "extended_at"])
+    _notify("term_extended", saved, key="extension", reason=reason)  # Awb art. 4:14 lid 3
+    return saved
 
 
 @transaction.atomic
@@ -512,7 +535,21 @@ def case_assign(
         actor=actor,
         changes={"assignee": assignee.get_username() if assignee else None},
     )
-    return _save(locked, ["assignee"])
+    saved = _save(locked, ["assignee"])
+    if assignee is not None and assignee != actor:
+        from django.urls import reverse
+
+        from loket.notifications.jobs import notify_staff
+        from loket.notifications.models import StaffNotification
+
+        notify_staff(
+            users=[assignee],
+            kind=StaffNotification.Kind.ASSIGNED,
+            text=f"{saved.identification} ({saved.product.name_nl}) is aan u toegewezen.",
+            url=reverse("workbench:case_detail", kwargs={"uuid": saved.uuid}),
+            key=f"assigned:{saved.pk}:{saved.version}",
+        )
+    return saved
 
 
 @transaction.atomic
@@ -689,6 +726,7 @@ def case_withdraw(*, case: Case, actor: Any = None, reason: str = "") -> Case:
     return _save(locked, ["result", "status", "closed_at", "suspended_at", "awaiting_until"])
 
 
+@transaction.atomic
 def case_send_message(
     *, case: Case, text: str, actor: Any = None, from_applicant: bool = False
 ) -> CaseMessage:
@@ -709,4 +747,6 @@ def case_send_message(
         actor=actor,
         changes={"message": "applicant" if from_applicant else "staff"},
     )
+    if not from_applicant:
+        _notify("message", case, key=f"message-{message.pk}", message=message.text)
     return message

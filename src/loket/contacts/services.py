@@ -286,7 +286,7 @@ def contact_register(
         contact.full_clean()
         contact.save()
         if needs_request:
-            ContactRequest.objects.create(
+            request = ContactRequest.objects.create(
                 municipality=municipality,
                 kind=ContactRequest.Kind.CALLBACK
                 if outcome == Contact.Outcome.CALLBACK
@@ -306,6 +306,10 @@ def contact_register(
                 due_at=request_deadline(municipality=municipality, requested_at=now),
                 case=case,
             )
+            if request.kind == ContactRequest.Kind.CALLBACK:
+                from loket.notifications.services import notify_callback
+
+                notify_callback(request)
         history_record(instance=contact, action="create", actor=actor)
     return contact
 

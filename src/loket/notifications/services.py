@@ -1,0 +1,149 @@
+"""Putting messages in the outbox. Called by the case and contact services inside their own
+transaction: the message exists exactly when the change does (transactional outbox).
+
+Seed 003/004: residents hear on time and clearly about their request, on the channel they chose.
+The Awb asks to tell the applicant about a suspension (art. 4:15, via 4:5) and an extension
+(art. 4:14 lid 3); those events are always queued.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from loket.lib.calendar import local_date
+from loket.lib.identifiers import format_phone
+from loket.notifications.models import Channel, OutboxMessage, Template
+from loket.notifications.templating import DEFAULTS, SMS_DEFAULTS, Text, render, to_html
+
+FALLBACK_ORDER = (Channel.EMAIL, Channel.SMS, Channel.LETTER)
+
+
+def channel_for(person: Any) -> tuple[str, str] | None:
+    """``(channel, address)``: the resident's preferred channel, else the next one in the order
+    e-mail, SMS, letter that we have an address for; None when we cannot reach them."""
+    if person is None:
+        return None
+    addresses = {
+        Channel.EMAIL: person.email,
+        Channel.SMS: person.phone if person.phone.startswith("+316") else "",
+        Channel.LETTER: person.address if person.street and person.postcode else "",
+    }
+    preferred = person.preferred_channel or Channel.EMAIL
+    order = [preferred, *(c for c in FALLBACK_ORDER if c != preferred)]
+    for channel in order:
+        if addresses.get(channel):
+            return str(channel), str(addresses[channel])
+    return None
+
+
+def template_for(event: str, channel: str, language: str, municipality: Any) -> Text:
+    found = (
+        Template.objects.filter(event=event, channel=channel, language=language)
+        .filter(municipality__in=[municipality])
+        .first()
+        or Template.objects.filter(
+            event=event, channel=channel, language=language, municipality__isnull=True
+        ).first()
+    )
+    if found is not None:
+        return Text(found.subject, found.body)
+    defaults = SMS_DEFAULTS if channel == Channel.SMS else DEFAULTS
+    return defaults.get(language, defaults["nl"])[event]
+
+
+def _day(value: datetime | Any, language: str) -> str:
+    with translation.override(language):
+        date = local_date(value) if isinstance(value, datetime) else value
+        return date_format(date, "j F Y")
+
+
+def case_url(case: Any) -> str:
+    path = reverse(
+        "portal:mijn_case", kwargs={"municipality": case.municipality.slug, "uuid": case.uuid}
+    )
+    return settings.LOKET_BASE_URL.rstrip("/") + path
+
+
+def enqueue(
+    *,
+    event: str,
+    municipality: Any,
+    person: Any,
+    context: dict[str, Any],
+    dedupe_key: str,
+    case: Any = None,
+) -> OutboxMessage | None:
+    """Render the event's text for this resident and store it in the outbox. Returns None when
+    the resident cannot be reached or this event was queued before (``dedupe_key``)."""
+    target = channel_for(person)
+    if target is None:
+        return None
+    channel, address = target
+    if OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    language = person.language if person.language in ("nl", "en") else "nl"
+    text = template_for(event, channel, language, municipality)
+    full = {"name": person.full_name, "municipality": municipality.name, **context}
+    now = timezone.now()
+    return OutboxMessage.objects.create(
+        municipality=municipality,
+        event=event,
+        channel=channel,
+        language=language,
+        recipient=address,
+        person=person,
+        case=case,
+        subject=render(text.subject, full),
+        body_text=render(text.body, full),
+        body_html=to_html(text.body, full) if channel == Channel.EMAIL else "",
+        dedupe_key=dedupe_key,
+        next_attempt_at=now,
+        created_at=now,
+    )
+
+
+def notify_case(event: str, case: Any, *, key: str = "", **extra: Any) -> OutboxMessage | None:
+    """Queue ``event`` about ``case`` for its applicant (a person; organisations are reached
+    through the e-mail address on their record)."""
+    person = case.initiator_person
+    if person is None:
+        return None
+    language = person.language if person.language in ("nl", "en") else "nl"
+    with translation.override(language):
+        context = {
+            "product": case.product.name,
+            "reference": case.identification,
+            "case_url": case_url(case),
+            "decide_by": _day(case.due_at, language),
+            **{k: (_day(v, language) if hasattr(v, "year") else v) for k, v in extra.items()},
+        }
+    return enqueue(
+        event=event,
+        municipality=case.municipality,
+        person=person,
+        context=context,
+        dedupe_key=f"{event}:case:{case.pk}:{key or case.version}",
+        case=case,
+    )
+
+
+def notify_callback(request: Any) -> OutboxMessage | None:
+    """Tell the resident when we will call back (terugbelverzoek)."""
+    if request.person is None:
+        return None
+    return enqueue(
+        event="callback_scheduled",
+        municipality=request.municipality,
+        person=request.person,
+        context={
+            "call_before": _day(request.due_at, request.person.language or "nl"),
+            "phone": format_phone(request.phone),
+        },
+        dedupe_key=f"callback_scheduled:request:{request.pk}",
+    )

@@ -1,0 +1,189 @@
+"""Message texts: placeholders per event, the built-in default texts (Dutch and English, plain
+language), and rendering. A placeholder is ``{{ name }}``; a text with a placeholder its event
+does not know is refused when the template is saved, never when a message is sent."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+
+COMMON = ("name", "municipality", "product", "reference", "case_url")
+PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "case_received": (*COMMON, "decide_by"),
+    "step_changed": (*COMMON, "step", "step_text", "decide_by"),
+    "information_requested": (*COMMON, "what", "respond_by"),
+    "term_extended": (*COMMON, "reason", "decide_by"),
+    "decision": (*COMMON, "result"),
+    "message": (*COMMON, "message"),
+    "callback_scheduled": ("name", "municipality", "call_before", "phone"),
+    "reminder": (*COMMON, "what", "respond_by"),
+}
+
+
+@dataclass(frozen=True)
+class Text:
+    subject: str
+    body: str
+
+
+_NL = {
+    "case_received": Text(
+        "We hebben uw aanvraag ontvangen ({{ reference }})",
+        "Beste {{ name }},\n\nWe hebben uw aanvraag voor {{ product }} ontvangen. Uw kenmerk is"
+        " {{ reference }}. We beslissen uiterlijk op {{ decide_by }}.\n\nU volgt uw aanvraag in"
+        " Mijn Loket: {{ case_url }}\n\nMet vriendelijke groet,\nGemeente {{ municipality }}",
+    ),
+    "step_changed": Text(
+        "Nieuws over uw aanvraag {{ reference }}",
+        "Beste {{ name }},\n\n{{ step_text }}\n\nWe beslissen uiterlijk op {{ decide_by }}."
+        "\n\nBekijk uw aanvraag: {{ case_url }}\n\nMet vriendelijke groet,\nGemeente"
+        " {{ municipality }}",
+    ),
+    "information_requested": Text(
+        "We hebben iets van u nodig ({{ reference }})",
+        "Beste {{ name }},\n\nVoor uw aanvraag voor {{ product }} hebben we meer informatie"
+        " nodig:\n\n{{ what }}\n\nStuur het ons uiterlijk {{ respond_by }} via Mijn Loket:"
+        " {{ case_url }}\n\nZolang we wachten, staat de termijn stil.\n\nMet vriendelijke"
+        " groet,\nGemeente {{ municipality }}",
+    ),
+    "term_extended": Text(
+        "We hebben meer tijd nodig ({{ reference }})",
+        "Beste {{ name }},\n\nWe hebben meer tijd nodig voor uw aanvraag voor {{ product }}."
+        " De reden: {{ reason }}\n\nWe beslissen nu uiterlijk op {{ decide_by }}.\n\n"
+        "{{ case_url }}\n\nMet vriendelijke groet,\nGemeente {{ municipality }}",
+    ),
+    "decision": Text(
+        "Er is een besluit over uw aanvraag ({{ reference }})",
+        "Beste {{ name }},\n\nUw aanvraag voor {{ product }} is afgerond: {{ result }}.\n\n"
+        "U leest het besluit in Mijn Loket: {{ case_url }}\n\nMet vriendelijke groet,\nGemeente"
+        " {{ municipality }}",
+    ),
+    "message": Text(
+        "Nieuw bericht over uw aanvraag {{ reference }}",
+        "Beste {{ name }},\n\nU heeft een nieuw bericht over uw aanvraag voor {{ product }}:"
+        "\n\n{{ message }}\n\nAntwoorden kan in Mijn Loket: {{ case_url }}\n\nMet vriendelijke"
+        " groet,\nGemeente {{ municipality }}",
+    ),
+    "callback_scheduled": Text(
+        "We bellen u terug",
+        "Beste {{ name }},\n\nWe bellen u uiterlijk {{ call_before }} terug op {{ phone }}.\n\n"
+        "Met vriendelijke groet,\nGemeente {{ municipality }}",
+    ),
+    "reminder": Text(
+        "Herinnering: we wachten op uw informatie ({{ reference }})",
+        "Beste {{ name }},\n\nWe wachten nog op informatie voor uw aanvraag voor {{ product }}:"
+        "\n\n{{ what }}\n\nStuur het ons uiterlijk {{ respond_by }}: {{ case_url }}\n\nMet"
+        " vriendelijke groet,\nGemeente {{ municipality }}",
+    ),
+}
+_EN = {
+    "case_received": Text(
+        "We received your request ({{ reference }})",
+        "Dear {{ name }},\n\nWe received your request for {{ product }}. Your reference is"
+        " {{ reference }}. We decide on {{ decide_by }} at the latest.\n\nFollow your request in"
+        " Mijn Loket: {{ case_url }}\n\nKind regards,\nMunicipality of {{ municipality }}",
+    ),
+    "step_changed": Text(
+        "News about your request {{ reference }}",
+        "Dear {{ name }},\n\n{{ step_text }}\n\nWe decide on {{ decide_by }} at the latest.\n\n"
+        "See your request: {{ case_url }}\n\nKind regards,\nMunicipality of {{ municipality }}",
+    ),
+    "information_requested": Text(
+        "We need something from you ({{ reference }})",
+        "Dear {{ name }},\n\nFor your request for {{ product }} we need more information:\n\n"
+        "{{ what }}\n\nPlease send it by {{ respond_by }} through Mijn Loket: {{ case_url }}\n\n"
+        "While we wait, the term stands still.\n\nKind regards,\nMunicipality of"
+        " {{ municipality }}",
+    ),
+    "term_extended": Text(
+        "We need more time ({{ reference }})",
+        "Dear {{ name }},\n\nWe need more time for your request for {{ product }}. The reason:"
+        " {{ reason }}\n\nWe now decide on {{ decide_by }} at the latest.\n\n{{ case_url }}\n\n"
+        "Kind regards,\nMunicipality of {{ municipality }}",
+    ),
+    "decision": Text(
+        "There is a decision on your request ({{ reference }})",
+        "Dear {{ name }},\n\nYour request for {{ product }} is complete: {{ result }}.\n\nRead"
+        " the decision in Mijn Loket: {{ case_url }}\n\nKind regards,\nMunicipality of"
+        " {{ municipality }}",
+    ),
+    "message": Text(
+        "New message about your request {{ reference }}",
+        "Dear {{ name }},\n\nYou have a new message about your request for {{ product }}:\n\n"
+        "{{ message }}\n\nYou can reply in Mijn Loket: {{ case_url }}\n\nKind regards,\n"
+        "Municipality of {{ municipality }}",
+    ),
+    "callback_scheduled": Text(
+        "We will call you back",
+        "Dear {{ name }},\n\nWe will call you back on {{ phone }} by {{ call_before }}.\n\n"
+        "Kind regards,\nMunicipality of {{ municipality }}",
+    ),
+    "reminder": Text(
+        "Reminder: we are waiting for your information ({{ reference }})",
+        "Dear {{ name }},\n\nWe are still waiting for information for your request for"
+        " {{ product }}:\n\n{{ what }}\n\nPlease send it by {{ respond_by }}: {{ case_url }}\n\n"
+        "Kind regards,\nMunicipality of {{ municipality }}",
+    ),
+}
+DEFAULTS = {"nl": _NL, "en": _EN}
+
+# A text message is short: the first line of the e-mail text and the link.
+SMS_DEFAULTS = {
+    language: {
+        event: Text(
+            "",
+            f"{text.subject}. {{{{ case_url }}}}"
+            if "case_url" in PLACEHOLDERS[event]
+            else text.body.split("\n\n")[1],
+        )
+        for event, text in texts.items()
+    }
+    for language, texts in DEFAULTS.items()
+}
+
+
+def placeholders(text: str) -> list[str]:
+    return _PLACEHOLDER.findall(text)
+
+
+def refuse_unknown_placeholders(event: str, texts: dict[str, str]) -> None:
+    """ValidationError (per field) when a text uses a placeholder its event does not know."""
+    allowed = set(PLACEHOLDERS.get(event, ()))
+    errors = {}
+    for field, text in texts.items():
+        unknown = sorted(set(placeholders(text)) - allowed)
+        if unknown:
+            errors[field] = _("Unknown placeholder(s): %(unknown)s. You can use: %(allowed)s.") % {
+                "unknown": ", ".join(f"{{{{ {u} }}}}" for u in unknown),
+                "allowed": ", ".join(f"{{{{ {a} }}}}" for a in sorted(allowed)),
+            }
+    if errors:
+        raise ValidationError(errors)
+
+
+def render(text: str, context: dict[str, Any], *, as_html: bool = False) -> str:
+    def value(match: re.Match[str]) -> str:
+        raw = str(context.get(match[1], ""))
+        return html.escape(raw) if as_html else raw
+
+    return _PLACEHOLDER.sub(value, html.escape(text) if as_html else text)
+
+
+def to_html(text: str, context: dict[str, Any]) -> str:
+    """The HTML part of an e-mail: the same text, escaped, with paragraphs and working links."""
+    rendered = render(text, context, as_html=True)
+    linked = re.sub(r"(https?://[^\s<]+)", r'<a href="\1">\1</a>', rendered)
+    paragraphs = "".join(
+        f"<p>{part.replace(chr(10), '<br>')}</p>" for part in linked.split("\n\n") if part
+    )
+    return (
+        '<!doctype html><html><body style="font-family: sans-serif; font-size: 16px;'
+        f' line-height: 1.5; color: #1a1a1a;">{paragraphs}</body></html>'
+    )
