@@ -32,7 +32,10 @@ demo: install
 	@echo
 	@echo "  Loket demo: http://$(HOST):$(PORT)/   (staff accounts and passwords: see README.md)"
 	@echo
-	LOKET_MODE=demo $(BIN)/loket runserver $(HOST):$(PORT)
+	@# The worker delivers messages (into var/mail/) and runs periodic jobs next to the server.
+	LOKET_MODE=demo $(BIN)/loket worker > var/worker.log 2>&1 & \
+	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  LOKET_MODE=demo $(BIN)/loket runserver $(HOST):$(PORT)
 
 ## test: lint, type check, then the whole suite on SQLite and on PostgreSQL (where reachable)
 test: install-dev lint typecheck

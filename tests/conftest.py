@@ -62,10 +62,39 @@ def _media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 
 class _Inbox:
-    """Messages a real SMTP server (aiosmtpd) received during one test."""
+    """Messages a real SMTP server (aiosmtpd) received during one test. Addresses in ``refuse``
+    get a permanent 550; ``on_rcpt`` is called for every recipient (fault tests)."""
 
     def __init__(self) -> None:
         self.messages: list[Any] = []
+        self.refuse: set[str] = set()
+        self.on_rcpt: Any = None
+        self.controller: Any = None
+        self.port = 0
+
+    async def handle_RCPT(  # noqa: N802
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if self.on_rcpt is not None:
+            self.on_rcpt(address)
+        if address in self.refuse:
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def message_ids(self) -> list[str]:
+        return [str(m["Message-ID"]) for m in self.messages]
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         from email import message_from_bytes, policy
@@ -79,14 +108,12 @@ def smtp_server(settings: Any) -> Any:
     """A real SMTP server on a free local port; Django's mail goes to it over SMTP."""
     import socket
 
-    from aiosmtpd.controller import Controller
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    inbox.port = port
+    inbox.start()
     import django
 
     backend = "django.core.mail.backends.smtp.EmailBackend"
@@ -102,4 +129,4 @@ def smtp_server(settings: Any) -> Any:
     try:
         yield inbox
     finally:
-        controller.stop()
+        inbox.stop()

@@ -38,6 +38,17 @@ from loket.notifications.models import Channel, DeliveryAttempt, OutboxMessage
 Status = OutboxMessage.Status
 
 
+def _mailer() -> Any:
+    """A new connection to the configured mail backend (Django 6.1 mailers, or 5.2)."""
+    import django
+
+    if django.VERSION >= (6, 1):
+        from importlib import import_module
+
+        return import_module("django.core.mail").mailers.default
+    return get_connection(fail_silently=False)
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -83,7 +94,7 @@ class Courier:
 
     def _email(self, message: OutboxMessage) -> None:
         if self.smtp is None:
-            self.smtp = get_connection(fail_silently=False)
+            self.smtp = _mailer()
             self.smtp.open()
         mail = EmailMultiAlternatives(
             subject=message.subject,

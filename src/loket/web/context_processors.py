@@ -7,7 +7,14 @@ from django.http import HttpRequest
 
 
 def loket(request: HttpRequest) -> dict[str, Any]:
+    unread = 0
+    user = getattr(request, "user", None)
+    if request.path.startswith("/werkplek/") and user is not None and user.is_authenticated:
+        from loket.notifications.models import StaffNotification
+
+        unread = StaffNotification.objects.filter(user=user, read_at__isnull=True).count()
     return {
+        "staff_unread": unread,
         "LOKET_MODE": settings.MODE,
         "municipality": getattr(request, "municipality", None),
         "resident_logged_in": bool(

@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("uitloggen", auth_views.LogoutView.as_view(), name="logout"),
     path("zaken", views.case_list, name="case_list"),
+    path("meldingen", views.notifications, name="notifications"),
     path("zaken/toewijzen", views.bulk_assign, name="bulk_assign"),
     path("zaken/<uuid:uuid>", views.case_detail, name="case_detail"),
     path("zaken/<uuid:uuid>/audit", views.case_audit, name="case_audit"),

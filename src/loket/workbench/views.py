@@ -368,3 +368,16 @@ def contact_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         uuid=uuid,
     )
     return render(request, "workbench/contact_detail.html", {"contact": contact})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """What colleagues should know: new assignments, cases at risk, overdue callbacks."""
+    from loket.notifications.models import StaffNotification
+
+    mine = StaffNotification.objects.filter(user=_user(request))
+    if request.method == "POST":
+        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        messages.success(request, _("All notifications are marked as read."))
+        return redirect("workbench:notifications")
+    return render(request, "workbench/notifications.html", {"items": mine[:100]})
