@@ -48,9 +48,13 @@ def test_a_new_case_queues_its_message_in_the_same_transaction(town: Any, reside
         "emma@example.org",
     )
     assert case.identification in message.subject
-    with pytest.raises(RuntimeError), transaction.atomic():
-        make_case(municipality=town, person=resident, product_slug="verhuizing")
-        raise RuntimeError("the change is rolled back")
+    def change_then_fail() -> None:
+        with transaction.atomic():
+            make_case(municipality=town, person=resident, product_slug="verhuizing")
+            raise RuntimeError("the change is rolled back")
+
+    with pytest.raises(RuntimeError):
+        change_then_fail()
     assert OutboxMessage.objects.count() == 1  # no message about a change that did not happen
 
 
