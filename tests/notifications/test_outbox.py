@@ -48,6 +48,7 @@ def test_a_new_case_queues_its_message_in_the_same_transaction(town: Any, reside
         "emma@example.org",
     )
     assert case.identification in message.subject
+
     def change_then_fail() -> None:
         with transaction.atomic():
             make_case(municipality=town, person=resident, product_slug="verhuizing")

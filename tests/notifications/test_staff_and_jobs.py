@@ -1,0 +1,115 @@
+"""Staff hear about work: new assignments, cases at risk, overdue callbacks; periodic jobs run
+once per slot, also with several workers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from loket.accounts.models import Role
+from loket.cases.services import case_assign, case_suspend
+from loket.contacts.models import Contact
+from loket.contacts.services import Receiver, contact_register
+from loket.lib.calendar import AMSTERDAM
+from loket.notifications.jobs import JOBS, run_due_jobs
+from loket.notifications.models import JobRun, OutboxMessage, StaffNotification
+from loket.organisation.models import Team
+from tests.factories import StaffFactory, make_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def parking(town: Any) -> Any:
+    worker = StaffFactory(username="parkeren", municipalities=[town], first_name="Piet")
+    worker.teams.set(Team.objects.filter(slug="parkeren"))
+    return worker
+
+
+def test_assignment_notifies_the_colleague_and_shows_in_the_workbench(
+    client: Any, town: Any, resident: Any, parking: Any
+) -> None:
+    lead = StaffFactory(username="lead", role=Role.TEAM_LEAD, municipalities=[town])
+    case = make_case(municipality=town, person=resident, product_slug="parkeervergunning")
+    case_assign(case=case, assignee=parking, actor=lead)
+    note = StaffNotification.objects.get(user=parking)
+    assert note.kind == "assigned" and case.identification in note.text
+    client.force_login(parking)
+    nav = client.get(reverse("workbench:dashboard")).content.decode()
+    assert '1<span class="visually-hidden"> ongelezen' in nav
+    page = client.get(reverse("workbench:notifications")).content.decode()
+    assert case.identification in page
+    assert reverse("workbench:case_detail", kwargs={"uuid": case.uuid}) in page
+    client.post(reverse("workbench:notifications"))
+    assert StaffNotification.objects.get(user=parking).read_at is not None
+    client.force_login(lead)
+    assert (
+        case.identification not in client.get(reverse("workbench:notifications")).content.decode()
+    )
+
+
+def test_at_risk_warning_reaches_the_team_once(town: Any, resident: Any, parking: Any) -> None:
+    start = dt.datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM)
+    with time_machine.travel(start, tick=False):
+        case = make_case(municipality=town, person=resident, product_slug="parkeervergunning")
+    assert case.at_risk_at.astimezone(AMSTERDAM).date() == dt.date(2026, 12, 5)  # 80% of the term
+    with time_machine.travel(dt.datetime(2026, 12, 4, 9, 0, tzinfo=AMSTERDAM), tick=False):
+        run_due_jobs(JOBS[:1])  # not at risk yet
+    assert not StaffNotification.objects.exists()
+    with time_machine.travel(dt.datetime(2026, 12, 6, 9, 0, tzinfo=AMSTERDAM), tick=False):
+        ran = run_due_jobs(JOBS[:1])
+        again = run_due_jobs(JOBS[:1])  # same slot: a second worker does nothing
+    assert ran and again == []
+    note = StaffNotification.objects.get(user=parking, kind="at_risk")
+    assert case.identification in note.text
+    with time_machine.travel(dt.datetime(2026, 12, 6, 9, 30, tzinfo=AMSTERDAM), tick=False):
+        run_due_jobs(JOBS[:1])  # next slot: runs, but tells nobody twice
+    assert StaffNotification.objects.filter(kind="at_risk").count() == 1
+    assert JobRun.objects.filter(job="at_risk_warnings").count() == 3
+
+
+def test_overdue_callback_reaches_the_team(town: Any, resident: Any) -> None:
+    kcc = StaffFactory(username="kcc", role=Role.FRONT_OFFICE, municipalities=[town])
+    kcc.teams.set(Team.objects.filter(slug="klantcontactcentrum"))
+    with time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM), tick=False):
+        contact_register(
+            municipality=town,
+            actor=None,
+            channel="telefoon",
+            subject="Bel mij terug",
+            text="Vraag over de afvalpas",
+            outcome=Contact.Outcome.CALLBACK,
+            person=resident,
+            receiver=Receiver(team=Team.objects.get(slug="klantcontactcentrum")),
+        )
+    with time_machine.travel(dt.datetime(2026, 11, 26, 10, 0, tzinfo=AMSTERDAM), tick=False):
+        run_due_jobs(JOBS[1:2])
+    note = StaffNotification.objects.get(user=kcc)
+    assert note.kind == "overdue_callback" and "afvalpas" in note.text
+
+
+def test_reminder_before_the_applicants_term_ends(town: Any, resident: Any) -> None:
+    with time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM), tick=False):
+        case = make_case(municipality=town, person=resident, product_slug="parkeervergunning")
+        case_suspend(case=case, reason="Stuur uw kentekenbewijs.", actor=None)
+    with time_machine.travel(dt.datetime(2026, 12, 5, 8, 0, tzinfo=AMSTERDAM), tick=False):
+        run_due_jobs(JOBS[2:3])
+        run_due_jobs(JOBS[2:3])
+    reminder = OutboxMessage.objects.get(event="reminder")
+    assert "Stuur uw kentekenbewijs." in reminder.body_text
+    assert "7 december 2026" in reminder.body_text
+
+
+def test_a_failing_job_does_not_stop_the_others(town: Any) -> None:
+    from loket.notifications.jobs import Job
+
+    def broken() -> str:
+        raise RuntimeError("boom")
+
+    ran = run_due_jobs((Job("broken", dt.timedelta(minutes=5), broken), *JOBS[3:]))
+    assert ran[0] == "broken: failed: boom"
+    assert ran[1].startswith("clean_drafts")
