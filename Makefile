@@ -52,8 +52,15 @@ format: install-dev
 typecheck: install-dev
 	LOKET_MODE=test $(BIN)/mypy
 
+## bench: benchmarks that print figures (SQLite under var/, and PostgreSQL when reachable)
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432/loket_bench
 bench: install-dev
-	@echo "make bench: no benchmarks yet — the benchmark issue adds them under bench/."
+	@mkdir -p var
+	$(BIN)/python bench/notifications.py
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(BENCH_PG)'.rsplit('/',1)[0] + '/postgres', connect_timeout=2).close()" 2>/dev/null; then \
+	  $(BIN)/python -c "import psycopg; c=psycopg.connect('$(BENCH_PG)'.rsplit('/',1)[0] + '/postgres', autocommit=True); c.execute('DROP DATABASE IF EXISTS loket_bench'); c.execute('CREATE DATABASE loket_bench')"; \
+	  BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/notifications.py; \
+	else echo "PostgreSQL not reachable: PostgreSQL benchmark skipped"; fi
 
 ## eval-wegwijzer: top-1/top-3 accuracy and median latency on the evaluation sets.
 ## Uses a scratch SQLite database under var/ (set EVAL_DATABASE_URL to measure on PostgreSQL).

@@ -130,3 +130,11 @@ def smtp_server(settings: Any) -> Any:
         yield inbox
     finally:
         inbox.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_template_cache() -> None:
+    """Message templates are cached per process; a rolled-back test must not leave one behind."""
+    from loket.notifications.services import clear_template_cache
+
+    clear_template_cache()

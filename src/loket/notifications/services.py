@@ -8,10 +8,12 @@ The Awb asks to tell the applicant about a suspension (art. 4:15, via 4:5) and a
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -42,19 +44,38 @@ def channel_for(person: Any) -> tuple[str, str] | None:
     return None
 
 
-def template_for(event: str, channel: str, language: str, municipality: Any) -> Text:
+_TEMPLATE_CACHE: dict[tuple[str, str, str, int | None], tuple[float, Text | None]] = {}
+TEMPLATE_CACHE_SECONDS = 60.0
+
+
+def _stored_template(event: str, channel: str, language: str, municipality: Any) -> Text | None:
     found = (
         Template.objects.filter(event=event, channel=channel, language=language)
-        .filter(municipality__in=[municipality])
+        .filter(Q(municipality=municipality) | Q(municipality__isnull=True))
+        .order_by(F("municipality").asc(nulls_last=True))
         .first()
-        or Template.objects.filter(
-            event=event, channel=channel, language=language, municipality__isnull=True
-        ).first()
     )
-    if found is not None:
-        return Text(found.subject, found.body)
+    return Text(found.subject, found.body) if found else None
+
+
+def template_for(event: str, channel: str, language: str, municipality: Any) -> Text:
+    """The municipality's own text, else the shared one, else the built-in default. Stored
+    texts are cached for a minute per process (they change rarely; saving one clears the cache
+    of the process that saved it)."""
+    key = (event, channel, language, getattr(municipality, "pk", None))
+    now = time.monotonic()
+    cached = _TEMPLATE_CACHE.get(key)
+    if cached is None or now - cached[0] > TEMPLATE_CACHE_SECONDS:
+        cached = (now, _stored_template(event, channel, language, municipality))
+        _TEMPLATE_CACHE[key] = cached
+    if cached[1] is not None:
+        return cached[1]
     defaults = SMS_DEFAULTS if channel == Channel.SMS else DEFAULTS
     return defaults.get(language, defaults["nl"])[event]
+
+
+def clear_template_cache(**_: Any) -> None:
+    _TEMPLATE_CACHE.clear()
 
 
 def _day(value: datetime | Any, language: str) -> str:
