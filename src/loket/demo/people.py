@@ -162,4 +162,5 @@ def make_bsn(rng: random.Random) -> str:
 
 
 def make_phone(rng: random.Random) -> str:
-    return f"+316{rng.randint(10000000, 99999999)}"  # E.164, as the front office stores it
+    # E.164, as the front office stores it; 06-1 to 06-5: numbers that exist in the NL plan
+    return f"+316{rng.randint(1, 5)}{rng.randint(1000000, 9999999)}"
