@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from loket.cases.services import case_extend, case_send_message, case_set_status, case_suspend
@@ -252,3 +253,46 @@ def test_products_without_resident(town: Any) -> None:
     make_case(municipality=town, product_slug="parkeervergunning")  # anonymous: nobody to tell
     assert OutboxMessage.objects.count() == 0
     assert Product.objects.filter(slug="parkeervergunning").exists()
+
+
+def test_administrators_preview_templates_and_see_dead_letters(
+    client: Any, town: Any, smtp_server: Any
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("beheer", "b@example.org", "secret-pass")
+    client.force_login(admin)
+    template = Template.objects.create(
+        event="decision",
+        channel="e-mail",
+        language="nl",
+        subject="Besluit {{ reference }}",
+        body="Beste {{ name }}, uw aanvraag is {{ result }}.",
+    )
+    page = client.get(reverse("admin:notifications_template_change", args=[template.pk]))
+    html = page.content.decode()
+    assert "Besluit ZAAK-2026-0000123" in html and "uw aanvraag is verleend." in html
+    bad = client.post(
+        reverse("admin:notifications_template_change", args=[template.pk]),
+        {
+            "event": "decision",
+            "channel": "e-mail",
+            "language": "nl",
+            "subject": "x",
+            "body": "{{ besluit }}",
+        },
+    )
+    assert bad.status_code == 200 and "Onbekende plaatshouder" in bad.content.decode()
+    person = PersonFactory(municipality=town, email="weg@example.org", surname="Weg")
+    smtp_server.refuse.add("weg@example.org")
+    make_case(municipality=town, person=person, product_slug="parkeervergunning")
+    deliver_all()
+    dead = OutboxMessage.objects.get(status=Status.FAILED)
+    listing = client.get(reverse("admin:notifications_outboxmessage_changelist") + "?status=failed")
+    assert "weg@example.org" in listing.content.decode()
+    client.post(
+        reverse("admin:notifications_outboxmessage_changelist"),
+        {"action": "retry_dead_letters", "_selected_action": [dead.pk]},
+    )
+    dead.refresh_from_db()
+    assert dead.status == Status.PENDING
