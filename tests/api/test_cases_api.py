@@ -122,6 +122,9 @@ def test_every_operation_in_the_openapi_document(
         "cases_documents_retrieve": lambda: api.get(
             url("/api/v1/cases/{uuid}/documents/{document}")
         ),
+        "wegwijzer": lambda: APIClient().get(
+            "/api/v1/wegwijzer", {"q": "ik ben verhuisd", "municipality": "aadorp"}
+        ),
     }
     assert sorted(calls) == sorted(operations), "every documented operation needs a call here"
     expected = {"cases_create": 201, "cases_documents_create": 201}
@@ -346,3 +349,16 @@ def test_session_authentication_needs_csrf(
         403,
         "forbidden",
     )
+
+
+def test_wegwijzer_api_is_public_and_checks_its_input(catalogue: None, municipality_a: Any) -> None:
+    anonymous = APIClient()
+    found = anonymous.get("/api/v1/wegwijzer", {"q": "ik ben verhuisd", "municipality": "aadorp"})
+    assert found.status_code == 200
+    first = found.json()["results"][0]
+    assert (first["slug"], first["url"]) == ("verhuizing", "/aadorp/producten/verhuizing")
+    empty = anonymous.get("/api/v1/wegwijzer", {"q": "", "municipality": "aadorp"})
+    assert empty.status_code == 400 and empty["Content-Type"] == "application/problem+json"
+    assert empty.json()["invalidParams"][0]["name"] == "q"
+    unknown = anonymous.get("/api/v1/wegwijzer", {"q": "paspoort", "municipality": "nergens"})
+    assert unknown.status_code == 400

@@ -158,3 +158,15 @@ class CaseListSerializer(serializers.Serializer):
     countIsCapped = serializers.BooleanField()  # noqa: N815
     next = serializers.URLField(allow_null=True)
     results = CaseSerializer(many=True)
+
+
+class WegwijzerHitSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    score = serializers.FloatField()
+    url = serializers.CharField()
+
+
+class WegwijzerSerializer(serializers.Serializer):
+    question = serializers.CharField()
+    results = WegwijzerHitSerializer(many=True)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api:openapi"), name="docs"),
     path("cases", views.CaseCollection.as_view(), name="cases"),
+    path("wegwijzer", views.Wegwijzer.as_view(), name="wegwijzer"),
     path("cases/<uuid:uuid>", views.CaseDetail.as_view(), name="case"),
     path("cases/<uuid:uuid>/status", views.CaseStatusChange.as_view(), name="case-status"),
     path("cases/<uuid:uuid>/result", views.CaseResult.as_view(), name="case-result"),

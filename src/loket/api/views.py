@@ -16,6 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -310,4 +311,53 @@ class CaseDocumentContent(APIView):
             as_attachment=True,
             filename=item.name,
             content_type=item.content_type,
+        )
+
+
+class Wegwijzer(APIView):
+    """The wegwijzer for other front ends (a chat bot, a kiosk): public, like the product pages."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="wegwijzer",
+        summary="The products of a municipality that answer a question in the resident's words",
+        parameters=[
+            OpenApiParameter("q", str, required=True, description="The question, 1-200 chars"),
+            OpenApiParameter("municipality", str, required=True, description="Municipality slug"),
+        ],
+        responses={200: s.WegwijzerSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        from django.urls import reverse
+
+        from loket.tenancy.models import Municipality
+        from loket.wegwijzer.services import wegwijzer_search
+
+        question = request.query_params.get("q", "").strip()
+        if not 1 <= len(question) <= 200:
+            raise _invalid("q", _("Ask a question of 1 to 200 characters."))
+        town = Municipality.objects.filter(
+            slug=request.query_params.get("municipality", ""), is_active=True
+        ).first()
+        if town is None:
+            raise _invalid("municipality", _("Unknown municipality."))
+        hits = wegwijzer_search(question, municipality=town)
+        return Response(
+            {
+                "question": question,
+                "results": [
+                    {
+                        "slug": hit.product.slug,
+                        "name": hit.product.name,
+                        "score": hit.score,
+                        "url": reverse(
+                            "portal:product",
+                            kwargs={"municipality": town.slug, "product": hit.product.slug},
+                        ),
+                    }
+                    for hit in hits
+                ],
+            }
         )

@@ -59,9 +59,14 @@ class Template(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "channel", "language", "municipality"],
-                name="template_unique",
-                nulls_distinct=False,
-            )
+                condition=models.Q(municipality__isnull=False),
+                name="template_unique_per_municipality",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "channel", "language"],
+                condition=models.Q(municipality__isnull=True),
+                name="template_unique_shared",
+            ),
         ]
 
     def __str__(self) -> str:
