@@ -42,8 +42,8 @@ test: install-dev lint typecheck
 	$(BIN)/python bin/test-lanes $(PYTEST_ARGS)
 
 lint: install-dev
-	$(BIN)/ruff check src tests bin/test-lanes
-	$(BIN)/ruff format --check src tests bin/test-lanes
+	$(BIN)/ruff check src tests bin/test-lanes bin/pg-ready bench
+	$(BIN)/ruff format --check src tests bin/test-lanes bin/pg-ready bench
 
 format: install-dev
 	$(BIN)/ruff check --fix src tests
@@ -52,24 +52,20 @@ format: install-dev
 typecheck: install-dev
 	LOKET_MODE=test $(BIN)/mypy
 
-## bench: benchmarks that print figures (SQLite under var/, and PostgreSQL when reachable)
-BENCH_PG ?= postgres://postgres@127.0.0.1:5432/loket_bench
+## bench: benchmarks that print figures. The outbox on SQLite; with PostgreSQL reachable also the
+## outbox there and the load test of every main path on the synthetic organisation (generated
+## into BENCH_SCALE_DB the first time: about 1,000,000 cases and 3,000,000 contacts).
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+BENCH_SCALE_DB ?= loket_scale
 bench: install-dev
-	@mkdir -p var
+	@mkdir -p var bench/results
 	$(BIN)/python bench/notifications.py
-	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(BENCH_PG)'.rsplit('/',1)[0] + '/postgres', connect_timeout=2).close()" 2>/dev/null; then \
-	  $(BIN)/python -c "import psycopg; c=psycopg.connect('$(BENCH_PG)'.rsplit('/',1)[0] + '/postgres', autocommit=True); c.execute('DROP DATABASE IF EXISTS loket_bench'); c.execute('CREATE DATABASE loket_bench')"; \
-	  BENCH_DATABASE_URL=$(BENCH_PG) $(BIN)/python bench/notifications.py; \
-	else echo "PostgreSQL not reachable: PostgreSQL benchmark skipped"; fi
-
-## eval-wegwijzer: top-1/top-3 accuracy and median latency on the evaluation sets.
-## Uses a scratch SQLite database under var/ (set EVAL_DATABASE_URL to measure on PostgreSQL).
-EVAL_DATABASE_URL ?= sqlite:///$(CURDIR)/var/eval-wegwijzer.sqlite3
-eval-wegwijzer: install
-	@mkdir -p var
-	DATABASE_URL=$(EVAL_DATABASE_URL) LOKET_MODE=demo $(BIN)/loket migrate --noinput -v0
-	DATABASE_URL=$(EVAL_DATABASE_URL) LOKET_MODE=demo $(BIN)/loket load_catalogue
-	DATABASE_URL=$(EVAL_DATABASE_URL) LOKET_MODE=demo $(BIN)/loket eval_wegwijzer $(EVAL_ARGS)
+	@if $(BIN)/python bin/pg-ready "$(BENCH_PG)/postgres"; then \
+	  $(BIN)/python bin/pg-ready "$(BENCH_PG)/postgres" --recreate loket_bench && \
+	  BENCH_DATABASE_URL=$(BENCH_PG)/loket_bench $(BIN)/python bench/notifications.py && \
+	  $(BIN)/python bin/pg-ready "$(BENCH_PG)/postgres" --ensure $(BENCH_SCALE_DB) && \
+	  BENCH_DATABASE_URL=$(BENCH_PG)/$(BENCH_SCALE_DB) $(BIN)/python bench/load.py; \
+	else echo "PostgreSQL not reachable at $(BENCH_PG): PostgreSQL benchmarks skipped"; fi
 
 ## lock: re-pin every dependency for every supported Python (needs network access to PyPI)
 lock: install

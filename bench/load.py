@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +41,17 @@ TARGETS = {  # path: (p50 limit, p95 limit, minimum requests per second), in ms
     "wegwijzer API": (None, 30, None),
 }
 QUESTIONS = [
-    "ik ben verhuisd", "paspoort verlopen", "mijn container is kapot", "lantaarnpaal kapot",
-    "ik wil trouwen", "grofvuil ophalen", "parkeervergunning aanvragen", "hulp in huis",
-    "ik kan mijn rekeningen niet betalen", "boom kappen in mijn tuin", "bel me terug",
+    "ik ben verhuisd",
+    "paspoort verlopen",
+    "mijn container is kapot",
+    "lantaarnpaal kapot",
+    "ik wil trouwen",
+    "grofvuil ophalen",
+    "parkeervergunning aanvragen",
+    "hulp in huis",
+    "ik kan mijn rekeningen niet betalen",
+    "boom kappen in mijn tuin",
+    "bel me terug",
 ]
 
 
@@ -86,18 +94,20 @@ def ensure_data() -> dict[str, Any]:
     queue_user.set_password(BENCH_PASSWORD)
     queue_user.save()
     cases = list(
-        Case.objects.filter(municipality__in=towns).order_by("?").values_list("uuid", flat=True)[
-            :2000
-        ]
+        Case.objects.filter(municipality__in=towns)
+        .order_by("?")
+        .values_list("uuid", flat=True)[:2000]
     )
     persons = list(
-        Person.objects.filter(municipality=towns[0]).order_by("?").values_list("uuid", flat=True)[
-            :500
-        ]
+        Person.objects.filter(municipality=towns[0])
+        .order_by("?")
+        .values_list("uuid", flat=True)[:500]
     )
     counts = {
         "cases": Case.objects.count(),
-        "contacts": __import__("loket.contacts.models", fromlist=["Contact"]).Contact.objects.count(),
+        "contacts": __import__(
+            "loket.contacts.models", fromlist=["Contact"]
+        ).Contact.objects.count(),
     }
     return {
         "token": token.key,
@@ -124,8 +134,18 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
         check=True,
     )
     server = subprocess.Popen(  # noqa: S603 - our own command
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "loket.wsgi:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--chdir", str(ROOT / "src")],
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "loket.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--chdir",
+            str(ROOT / "src"),
+        ],
         env=env,
     )
     for _ in range(100):
@@ -163,7 +183,9 @@ async def login(client: httpx.AsyncClient, username: str, password: str) -> None
 
 
 async def measure(
-    base: str, name: str, request: Callable[[httpx.AsyncClient, random.Random], Awaitable[Any]],
+    base: str,
+    name: str,
+    request: Callable[[httpx.AsyncClient, random.Random], Awaitable[Any]],
     setup: Callable[[httpx.AsyncClient], Awaitable[None]] | None = None,
 ) -> dict[str, Any]:
     latencies: list[float] = []
@@ -213,8 +235,11 @@ async def run(base: str, data: dict[str, Any]) -> list[dict[str, Any]]:
     async def case_list(c: httpx.AsyncClient, rng: random.Random) -> Any:
         return await c.get(
             "/api/v1/cases",
-            params={"municipality": rng.choice(towns), "dueState": rng.choice(
-                ["on_track", "at_risk", "overdue", "suspended"]), "pageSize": 50},
+            params={
+                "municipality": rng.choice(towns),
+                "dueState": rng.choice(["on_track", "at_risk", "overdue", "suspended"]),
+                "pageSize": 50,
+            },
             headers=auth,
         )
 
@@ -224,9 +249,15 @@ async def run(base: str, data: dict[str, Any]) -> list[dict[str, Any]]:
     async def case_create(c: httpx.AsyncClient, rng: random.Random) -> Any:
         return await c.post(
             "/api/v1/cases",
-            json={"municipality": towns[0], "product": rng.choice(
-                ["verhuizing", "grofvuil", "parkeervergunning", "melding-openbare-ruimte"]),
-                "subject": "Benchmark", "initiator": rng.choice(persons), "channel": "web"},
+            json={
+                "municipality": towns[0],
+                "product": rng.choice(
+                    ["verhuizing", "grofvuil", "parkeervergunning", "melding-openbare-ruimte"]
+                ),
+                "subject": "Benchmark",
+                "initiator": rng.choice(persons),
+                "channel": "web",
+            },
             headers=auth,
         )
 
@@ -241,7 +272,8 @@ async def run(base: str, data: dict[str, Any]) -> list[dict[str, Any]]:
 
     async def wegwijzer(c: httpx.AsyncClient, rng: random.Random) -> Any:
         return await c.get(
-            "/api/v1/wegwijzer", params={"q": rng.choice(QUESTIONS), "municipality": rng.choice(towns)}
+            "/api/v1/wegwijzer",
+            params={"q": rng.choice(QUESTIONS), "municipality": rng.choice(towns)},
         )
 
     results = []
@@ -287,15 +319,24 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(20)
-    print(f"\n{CLIENTS} concurrent clients, {SECONDS:.0f} s per path, gunicorn 2 workers,"
-          " PostgreSQL")
-    print(f"{'path':18} {'requests':>9} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  target")
+    print(
+        f"\n{CLIENTS} concurrent clients, {SECONDS:.0f} s per path, gunicorn 2 workers, PostgreSQL"
+    )
+    print(
+        f"{'path':18} {'requests':>9} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  target"
+    )
     for r in results:
-        print(f"{r['path']:18} {r['requests']:>9} {r['rps']:>7.0f} {r['p50']:>8.1f}"
-              f" {r['p95']:>8.1f} {r['p99']:>8.1f}  {verdict(r)}")
-    out = ROOT / "bench" / "results" / f"load-{datetime.now():%Y%m%d-%H%M%S}.json"
-    out.write_text(json.dumps({"clients": CLIENTS, "seconds": SECONDS,
-                               "dataset": data["counts"], "results": results}, indent=2))
+        print(
+            f"{r['path']:18} {r['requests']:>9} {r['rps']:>7.0f} {r['p50']:>8.1f}"
+            f" {r['p95']:>8.1f} {r['p99']:>8.1f}  {verdict(r)}"
+        )
+    out = ROOT / "bench" / "results" / f"load-{datetime.now(UTC):%Y%m%d-%H%M%S}.json"
+    out.write_text(
+        json.dumps(
+            {"clients": CLIENTS, "seconds": SECONDS, "dataset": data["counts"], "results": results},
+            indent=2,
+        )
+    )
     print(f"written to {out.relative_to(ROOT)}")
 
 
