@@ -362,3 +362,27 @@ def test_wegwijzer_api_is_public_and_checks_its_input(catalogue: None, municipal
     assert empty.json()["invalidParams"][0]["name"] == "q"
     unknown = anonymous.get("/api/v1/wegwijzer", {"q": "paspoort", "municipality": "nergens"})
     assert unknown.status_code == 400
+
+
+def test_the_fast_list_rows_equal_the_serializer(
+    api: APIClient, catalogue: None, municipality_a: Any
+) -> None:
+    from django.test import RequestFactory
+
+    from loket.api.serializers import CaseSerializer, case_rows
+    from loket.cases.selectors import QueueFilters, case_queue
+    from loket.cases.services import case_suspend
+    from tests.factories import StaffFactory, make_case
+
+    cases = [
+        make_case(municipality=municipality_a, product_slug=slug)
+        for slug in ("paspoort", "omgevingsvergunning", "grofvuil")
+    ]
+    case_suspend(case=cases[1], reason="Tekening", actor=None)
+    user = StaffFactory(username="lijst", municipalities=[municipality_a])
+    page = case_queue(user, QueueFilters(scope="all"))
+    request = RequestFactory().get("/api/v1/cases")
+    assert (
+        case_rows(page.cases, request)
+        == CaseSerializer(page.cases, many=True, context={"request": request}).data
+    )

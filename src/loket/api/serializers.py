@@ -170,3 +170,55 @@ class WegwijzerHitSerializer(serializers.Serializer):
 class WegwijzerSerializer(serializers.Serializer):
     question = serializers.CharField()
     results = WegwijzerHitSerializer(many=True)
+
+
+_TIMESTAMP = serializers.DateTimeField()
+
+
+def case_rows(cases: list[Case], request: Any) -> list[dict[str, Any]]:
+    """``CaseSerializer(many=True).data`` for a page of cases, built directly: the same output
+    (a test compares them) at a fraction of the cost, for the most used API call."""
+    placeholder = "00000000-0000-0000-0000-000000000000"
+    path = reverse("api:case", kwargs={"uuid": placeholder})
+    base = request.build_absolute_uri(path) if request else path
+
+    def when(value: Any) -> Any:
+        return _TIMESTAMP.to_representation(value) if value is not None else None
+
+    rows = []
+    for case in cases:
+        handler: Any = case.partner or case.team
+        rows.append(
+            {
+                "url": base.replace(placeholder, str(case.uuid)),
+                "uuid": str(case.uuid),
+                "identification": case.identification,
+                "municipality": case.municipality.slug,
+                "product": case.product.slug,
+                "caseType": case.case_type.code,
+                "subject": case.subject,
+                "description": case.description,
+                "channel": case.channel,
+                "confidentiality": case.confidentiality,
+                "startedAt": when(case.started_at),
+                "dueAt": when(case.due_at),
+                "atRiskAt": when(case.at_risk_at),
+                "dueState": str(case.due_state().value),
+                "closedAt": when(case.closed_at),
+                "suspendedAt": when(case.suspended_at),
+                "extendedAt": when(case.extended_at),
+                "status": {"code": case.status.code, "name": case.status.name},
+                "result": {"code": case.result.code, "name": case.result.name}
+                if case.result
+                else None,
+                "handledBy": {
+                    "kind": "partner" if case.partner_id else "team",
+                    "slug": handler.slug,
+                    "name": handler.name,
+                },
+                "assignee": case.assignee.username if case.assignee else None,
+                "customHandling": case.custom_handling,
+                "version": case.version,
+            }
+        )
+    return rows

@@ -99,9 +99,7 @@ class CaseCollection(APIView):
                 "count": page.count,
                 "countIsCapped": page.count_capped,
                 "next": following,
-                "results": s.CaseSerializer(
-                    page.cases, many=True, context={"request": request}
-                ).data,
+                "results": s.case_rows(page.cases, request),
             }
         )
 

@@ -100,7 +100,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "query": query.urlencode(),
             "municipalities": municipalities_for_staff(user),
-            "products": Product.objects.filter(is_active=True).order_by("name_nl"),
+            "products": Product.objects.filter(is_active=True)
+            .only("slug", "name_nl", "name_en")
+            .order_by("name_nl"),
             "steps": StatusStep.objects.values_list("code", "name_nl")
             .distinct()
             .order_by("name_nl"),
