@@ -138,3 +138,11 @@ def _fresh_template_cache() -> None:
     from loket.notifications.services import clear_template_cache
 
     clear_template_cache()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalogue_cache() -> None:
+    """Case lists cache catalogue rows per process; a rolled-back test must not leave any."""
+    from loket.cases.selectors import clear_catalogue_cache
+
+    clear_catalogue_cache()

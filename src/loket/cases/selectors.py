@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from loket.cases.models import Case
-from loket.catalogue.models import Product
 from loket.contacts.models import Contact
 
 COUNT_CAP = 10_000
@@ -54,6 +54,71 @@ def _decode(cursor: str) -> tuple[datetime, int] | None:
         return datetime.fromisoformat(moment), int(pk)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return None
+
+
+SMALL_RELATIONS: dict[str, tuple[str, str, tuple[str, ...] | None]] = {
+    # field: (app label, model, only these columns or all)
+    "product": (
+        "catalogue",
+        "Product",
+        (
+            "id",
+            "slug",
+            "name_nl",
+            "name_en",
+            "team_id",
+            "partner_id",
+            "case_type_id",
+            "service_norm",
+        ),
+    ),
+    "case_type": ("catalogue", "CaseType", None),
+    "status": ("catalogue", "StatusStep", None),
+    "result": ("catalogue", "ResultType", None),
+    "team": ("organisation", "Team", None),
+    "partner": ("organisation", "Partner", None),
+    "municipality": ("tenancy", "Municipality", None),
+}
+CATALOGUE_CACHE_SECONDS = 60.0
+_catalogue: dict[str, tuple[float, dict[int, Any]]] = {}
+
+
+def clear_catalogue_cache() -> None:
+    _catalogue.clear()
+
+
+def _small(field: str, wanted: set[int]) -> dict[int, Any]:
+    from django.apps import apps
+
+    now = time.monotonic()
+    cached = _catalogue.get(field)
+    if (
+        cached is None
+        or now - cached[0] > CATALOGUE_CACHE_SECONDS
+        or not wanted <= cached[1].keys()
+    ):
+        app, name, columns = SMALL_RELATIONS[field]
+        rows = apps.get_model(app, name).objects.all()
+        if columns:
+            rows = rows.only(*columns)
+        cached = (now, {row.pk: row for row in rows})
+        _catalogue[field] = cached
+    return cached[1]
+
+
+def attach_catalogue(cases: list[Case]) -> None:
+    """Set the small related objects of ``cases`` from the per-process cache (refreshed every
+    minute, and whenever an id is missing)."""
+    for relation in SMALL_RELATIONS:
+        attname = f"{relation}_id"
+        wanted = {getattr(case, attname) for case in cases} - {None}
+        if not wanted:
+            continue
+        rows = _small(relation, wanted)
+        for case in cases:
+            value = getattr(case, attname)
+            if value is not None:
+                setattr(case, relation, rows[value])
 
 
 def case_queue_queryset(user: Any, filters: QueueFilters) -> QuerySet[Case]:
@@ -100,18 +165,10 @@ def case_queue(user: Any, filters: QueueFilters, *, cursor: str = "", size: int 
     # those rows with their related objects. One joined query lets PostgreSQL misjudge the
     # filtered row count and join every matching case before sorting (see the scale issue).
     ids = list(cases.order_by("due_at", "pk").values_list("pk", flat=True)[: size + 1])
-    # The related rows are few and small (catalogue, teams, colleagues): one query per relation
-    # builds far fewer Python objects than a ten-way join repeated on every row.
-    by_id = Case.objects.prefetch_related(
-        Prefetch("product", queryset=Product.objects.only("id", "slug", "name_nl", "name_en")),
-        "case_type",
-        "status",
-        "result",
-        "municipality",
-        "assignee",
-        "team",
-        "partner",
-    ).in_bulk(ids)
+    # The related catalogue rows (products, steps, teams...) are few, small and rarely change:
+    # they come from a per-process cache instead of being joined or fetched on every request.
+    by_id = Case.objects.prefetch_related("assignee").in_bulk(ids)
+    attach_catalogue(list(by_id.values()))
     rows = [by_id[pk] for pk in ids]
     next_cursor = _encode(rows[size - 1]) if len(rows) > size else None
     return QueuePage(
