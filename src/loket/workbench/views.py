@@ -74,6 +74,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+DUE_LABELS = {
+    "overdue": gettext_lazy("overdue"),
+    "at_risk": gettext_lazy("at risk"),
+    "closed": gettext_lazy("closed"),
+    "suspended": gettext_lazy("suspended"),
+    "on_track": gettext_lazy("on track"),
+}
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -107,6 +117,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
             .distinct()
             .order_by("name_nl"),
             "bulk_form": wb.BulkAssignForm(user=user),
+            # Built once per page, not per row (the queue is the most used staff page).
+            "case_path": reverse(
+                "workbench:case_detail", kwargs={"uuid": _PLACEHOLDER}
+            ).removesuffix(_PLACEHOLDER),
+            "due_labels": DUE_LABELS,
             "now": timezone.now(),
         },
     )
