@@ -15,7 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from loket.catalogue.models import Channel, Product
-from loket.lib.identifiers import bsn_is_valid, kvk_is_valid, normalise_phone
+from loket.lib.identifiers import bsn_is_valid, kvk_is_valid
+from loket.lib.phone import clean_phone
 from loket.organisation.models import Partner, Team
 from loket.tenancy.models import TenantOwned, TenantQuerySet
 
@@ -31,12 +32,7 @@ def validate_kvk(value: str) -> None:
 
 
 def validate_phone(value: str) -> None:
-    try:
-        normalise_phone(value)
-    except ValueError:
-        raise ValidationError(
-            _("This is not a phone number we can call, for example 06 12345678 or 020 1234567.")
-        ) from None
+    clean_phone(value)
 
 
 class NotificationChannel(models.TextChoices):

@@ -33,6 +33,7 @@ from loket.history.services import history_record
 from loket.knowledge.models import Article
 from loket.lib.calendar import Term, add_term
 from loket.lib.identifiers import normalise_phone, normalise_postcode
+from loket.lib.phone import PHONE_MESSAGE
 from loket.organisation.models import Partner, Team
 from loket.tenancy.models import Municipality
 
@@ -234,10 +235,7 @@ def contact_register(
         try:
             phone = normalise_phone(phone)
         except ValueError:
-            raise ContactRefused(
-                _("This is not a phone number we can call, for example 06 12345678."),
-                field="callback_phone",
-            ) from None
+            raise ContactRefused(PHONE_MESSAGE, field="callback_phone") from None
     if outcome == Contact.Outcome.CASE_CREATED:
         if product is None or not product.creates_case:
             raise ContactRefused(

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +19,8 @@ from loket.cases.errors import InvalidInput
 from loket.cases.services import check_upload
 from loket.contacts.models import Person
 from loket.lib.i18n import localized
-from loket.lib.identifiers import format_phone, normalise_phone
+from loket.lib.identifiers import format_phone
+from loket.lib.phone import clean_phone
 
 
 def _label(field: dict[str, Any], key: str) -> str:
@@ -148,11 +150,9 @@ class ApplicationForm(forms.Form):
                 continue
             if spec["type"] == "phone" and value:
                 try:
-                    data[name] = normalise_phone(value)
-                except ValueError:
-                    self.add_error(
-                        name, _("This is not a phone number we can call, for example 06 12345678.")
-                    )
+                    data[name] = clean_phone(value)
+                except ValidationError as error:
+                    self.add_error(name, error)
                     continue
             if spec.get("required") and value in (None, "", False):
                 self.add_error(name, _("Fill this in."))

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from loket.contacts.models import NotificationChannel, Person
-from loket.lib.identifiers import normalise_phone
+from loket.lib.phone import clean_phone
 
 
 class EmailLoginForm(forms.Form):
@@ -62,15 +62,7 @@ class PreferencesForm(forms.Form):
     )
 
     def clean_phone(self) -> str:
-        value = (self.cleaned_data.get("phone") or "").strip()
-        if not value:
-            return ""
-        try:
-            return normalise_phone(value)
-        except ValueError:
-            raise forms.ValidationError(
-                _("This is not a phone number we can call, for example 06 12345678.")
-            ) from None
+        return clean_phone(self.cleaned_data.get("phone"))
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

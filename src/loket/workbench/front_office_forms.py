@@ -17,7 +17,8 @@ from loket.catalogue.models import Channel, Product
 from loket.contacts.models import Contact, ContactPerson, ContactRequest, Organisation, Person
 from loket.contacts.services import Receiver
 from loket.knowledge.models import Article
-from loket.lib.identifiers import normalise_phone, normalise_postcode
+from loket.lib.identifiers import normalise_postcode
+from loket.lib.phone import clean_phone
 from loket.organisation.models import Partner, Team
 from loket.tenancy.models import Municipality
 
@@ -38,15 +39,7 @@ class _Clean:
     cleaned_data: dict[str, Any]
 
     def clean_phone(self) -> str:
-        value = (self.cleaned_data.get("phone") or "").strip()
-        if not value:
-            return ""
-        try:
-            return normalise_phone(value)
-        except ValueError:
-            raise forms.ValidationError(
-                _("This is not a phone number we can call, for example 06 12345678 or 020 1234567.")
-            ) from None
+        return clean_phone(self.cleaned_data.get("phone"))
 
     def clean_postcode(self) -> str:
         value = (self.cleaned_data.get("postcode") or "").strip()
@@ -221,15 +214,7 @@ class ContactForm(forms.Form):
         )
 
     def clean_callback_phone(self) -> str:
-        value = (self.cleaned_data.get("callback_phone") or "").strip()
-        if not value:
-            return ""
-        try:
-            return normalise_phone(value)
-        except ValueError:
-            raise forms.ValidationError(
-                _("This is not a phone number we can call, for example 06 12345678.")
-            ) from None
+        return clean_phone(self.cleaned_data.get("callback_phone"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
