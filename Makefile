@@ -67,6 +67,15 @@ bench: install-dev
 	  BENCH_DATABASE_URL=$(BENCH_PG)/$(BENCH_SCALE_DB) $(BIN)/python bench/load.py; \
 	else echo "PostgreSQL not reachable at $(BENCH_PG): PostgreSQL benchmarks skipped"; fi
 
+## eval-wegwijzer: top-1/top-3 accuracy and median latency on the evaluation sets.
+## Uses a scratch SQLite database under var/ (set EVAL_DATABASE_URL to measure on PostgreSQL).
+EVAL_DATABASE_URL ?= sqlite:///$(CURDIR)/var/eval-wegwijzer.sqlite3
+eval-wegwijzer: install
+	@mkdir -p var
+	DATABASE_URL=$(EVAL_DATABASE_URL) LOKET_MODE=demo $(BIN)/loket migrate --noinput -v0
+	DATABASE_URL=$(EVAL_DATABASE_URL) LOKET_MODE=demo $(BIN)/loket load_catalogue
+	DATABASE_URL=$(EVAL_DATABASE_URL) LOKET_MODE=demo $(BIN)/loket eval_wegwijzer $(EVAL_ARGS)
+
 ## lock: re-pin every dependency for every supported Python (needs network access to PyPI)
 lock: install
 	$(BIN)/python -m pip install --quiet uv
