@@ -6,16 +6,11 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from loket.lib.errors import Refused
 
-class CaseRefused(Exception):  # noqa: N818 - "refused" reads better than "error" here
-    """The requested change is not allowed; nothing was changed."""
 
-    code = "refused"
-    status = 409
-
-    def __init__(self, message: str | Promise | None = None) -> None:
-        self.message = message or self.default_message
-        super().__init__(str(self.message))
+class CaseRefused(Refused):
+    """The requested change to a case is not allowed; nothing was changed."""
 
     default_message: str | Promise = _("This change is not allowed.")
 

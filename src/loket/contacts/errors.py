@@ -7,18 +7,11 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from loket.lib.errors import Refused
 
-class ContactRefused(Exception):  # noqa: N818
+
+class ContactRefused(Refused):
     """Nothing was saved. ``field`` names the form field the message belongs to, if any."""
-
-    code = "refused"
-    status = 409
-    default_message: str | Promise = _("This is not allowed.")
-
-    def __init__(self, message: str | Promise | None = None, *, field: str | None = None) -> None:
-        self.message = message or self.default_message
-        self.field = field
-        super().__init__(str(self.message))
 
 
 class PartyExists(ContactRefused):

@@ -168,3 +168,12 @@ def notify_callback(request: Any) -> OutboxMessage | None:
         },
         dedupe_key=f"callback_scheduled:request:{request.pk}",
     )
+
+
+def staff_notifications_read(user: Any) -> int:
+    """Mark every unread workbench notification of ``user`` as read; returns how many."""
+    from loket.notifications.models import StaffNotification
+
+    return StaffNotification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -391,10 +391,11 @@ def contact_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 def notifications(request: HttpRequest) -> HttpResponse:
     """What colleagues should know: new assignments, cases at risk, overdue callbacks."""
     from loket.notifications.models import StaffNotification
+    from loket.notifications.services import staff_notifications_read
 
     mine = StaffNotification.objects.filter(user=_user(request))
     if request.method == "POST":
-        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        staff_notifications_read(_user(request))
         messages.success(request, _("All notifications are marked as read."))
         return redirect("workbench:notifications")
     return render(request, "workbench/notifications.html", {"items": mine[:100]})
