@@ -176,7 +176,8 @@ class Courier:
         if attempt is None:
             return
         started = time.perf_counter()
-        error, ok, permanent = "", True, False
+        error, permanent = "", False
+        ok: bool | None = True  # None: the server may or may not have accepted it
         try:
             if message.channel == Channel.EMAIL:
                 self._email(message)
