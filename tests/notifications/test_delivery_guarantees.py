@@ -108,7 +108,7 @@ def test_a_message_is_committed_as_sending_with_its_attempt_before_its_data_is_h
 
 
 @pytest.mark.django_db
-def test_a_worker_dying_after_the_hand_over_leaves_only_that_message_unknown_and_it_is_sent_again_marked(
+def test_a_worker_dying_after_the_hand_over_leaves_that_message_unknown_and_it_is_resent_marked(
     smtp_server: Any, settings: Any
 ) -> None:
     town = MunicipalityFactory(slug="stad", name="Stad")
