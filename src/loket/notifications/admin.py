@@ -63,8 +63,17 @@ class AttemptInline(admin.TabularInline):
 
 @admin.register(OutboxMessage)
 class OutboxAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "event", "channel", "recipient", "status", "attempts", "sent_at")
-    list_filter = ("status", "channel", "event", "municipality")
+    list_display = (
+        "created_at",
+        "event",
+        "channel",
+        "recipient",
+        "status",
+        "attempts",
+        "sent_at",
+        "twice",
+    )
+    list_filter = ("status", "possibly_duplicated", "channel", "event", "municipality")
     search_fields = ("recipient", "subject")
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
     inlines = [AttemptInline]
@@ -72,6 +81,12 @@ class OutboxAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: Any) -> bool:
         return False
+
+    @admin.display(
+        description=_("possibly delivered twice"), boolean=True, ordering="possibly_duplicated"
+    )
+    def twice(self, obj: OutboxMessage) -> bool:
+        return obj.possibly_duplicated
 
     @admin.action(description=_("Send the selected dead letters again"))
     def retry_dead_letters(self, request: Any, queryset: Any) -> None:

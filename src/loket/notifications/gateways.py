@@ -1,7 +1,9 @@
 """SMS gateways. A gateway is a class with ``send(to: str, text: str) -> str`` (the provider's
-message id) that raises ``PermanentFailure`` for a number that can never work and any other
-exception for a failure worth retrying. ``LOKET_SMS_GATEWAY`` names the one to use; a
-municipality plugs in its provider (MessageBird, CM, Spryng...) by writing such a class."""
+message id) that raises ``PermanentFailure`` for a number that can never work,
+``OutcomeUnknown`` when it cannot tell whether the provider took the message (a time-out after
+sending), and any other exception for a failure worth retrying (the provider did not take it).
+``LOKET_SMS_GATEWAY`` names the one to use; a municipality plugs in its provider (MessageBird,
+CM, Spryng...) by writing such a class."""
 
 from __future__ import annotations
 
@@ -15,6 +17,12 @@ from loket.lib.identifiers import normalise_phone
 
 class PermanentFailure(Exception):  # noqa: N818
     """The message can never be delivered this way (bad address); do not retry."""
+
+
+class OutcomeUnknown(Exception):  # noqa: N818
+    """The hand-over broke off after the provider may have taken the message (a connection
+    lost or timed out while waiting for its answer). It is retried, and the retry is marked
+    as possibly delivered twice."""
 
 
 class SmsGateway(Protocol):

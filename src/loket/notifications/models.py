@@ -79,9 +79,16 @@ class Template(models.Model):
 
 
 class OutboxMessage(models.Model):
+    """One message to one resident. Its life: ``pending`` (waiting, perhaps claimed by a worker
+    with a lease) → ``sending`` (committed *before* the text is handed to the SMTP server, SMS
+    gateway or print queue) → ``sent``; or back to ``pending`` with back-off after a failure,
+    and ``failed`` (a dead letter) in the end. A message left ``sending`` after its lease ran
+    out is one whose worker died while handing it over: its fate is unknown, so it is sent
+    again (same Message-ID) and marked ``possibly_duplicated``."""
+
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")
-        SENDING = "sending", _("being sent")
+        SENDING = "sending", _("being handed over")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed (dead letter)")
 
@@ -103,6 +110,14 @@ class OutboxMessage(models.Model):
     dedupe_key = models.CharField(
         max_length=200, unique=True, help_text=_("The same event is never queued twice")
     )
+    order_key = models.CharField(
+        _("delivered in order with"),
+        max_length=320,
+        help_text=_(
+            "Messages with the same key (one case, or one recipient without a case) are"
+            " delivered in the order they were queued."
+        ),
+    )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
@@ -111,6 +126,15 @@ class OutboxMessage(models.Model):
     claimed_by = models.CharField(max_length=100, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    possibly_duplicated = models.BooleanField(
+        _("possibly delivered twice"),
+        default=False,
+        help_text=_(
+            "A worker stopped while handing this message over, before it could record whether"
+            " the server accepted it; it was sent again with the same Message-ID, so the"
+            " resident may have received it twice."
+        ),
+    )
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     letter = models.FileField(upload_to="letters/", blank=True)
@@ -120,7 +144,15 @@ class OutboxMessage(models.Model):
         verbose_name = _("outgoing message")
         verbose_name_plural = _("outgoing messages")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            # "Is an earlier message of this key still undelivered?", asked for every claim.
+            models.Index(
+                fields=["order_key", "id"],
+                condition=models.Q(status__in=["pending", "sending"]),
+                name="outbox_undelivered_in_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} → {self.recipient} ({self.get_status_display()})"
@@ -132,10 +164,16 @@ class OutboxMessage(models.Model):
 
 
 class DeliveryAttempt(models.Model):
+    """One try to hand a message over, written (with ``ok`` unknown) before the hand-over and
+    completed after it. ``ok`` stays unknown when the worker died in between, or when the
+    connection broke before the server answered: the server may have accepted the message."""
+
     message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="deliveries")
     at = models.DateTimeField()
     worker = models.CharField(max_length=100)
-    ok = models.BooleanField()
+    ok = models.BooleanField(
+        _("accepted"), null=True, help_text=_("Empty: unknown whether the server accepted it.")
+    )
     permanent = models.BooleanField(default=False)
     error = models.TextField(blank=True)
     milliseconds = models.PositiveIntegerField(default=0)
@@ -146,7 +184,8 @@ class DeliveryAttempt(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.at:%d-%m-%Y %H:%M:%S} {'ok' if self.ok else self.error[:40]}"
+        outcome = {True: "ok", None: "?"}.get(self.ok, self.error[:40])
+        return f"{self.at:%d-%m-%Y %H:%M:%S} {outcome}"
 
 
 class RecordedSms(models.Model):

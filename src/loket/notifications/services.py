@@ -91,6 +91,12 @@ def case_url(case: Any) -> str:
     return settings.LOKET_BASE_URL.rstrip("/") + path
 
 
+def order_key(*, case: Any, channel: str, recipient: str) -> str:
+    """Messages with the same key are delivered in the order they were queued: those about
+    one case (a reply never arrives before the acknowledgement), else those to one address."""
+    return f"case:{case.pk}" if case is not None else f"{channel}:{recipient}"[:320]
+
+
 def enqueue(
     *,
     event: str,
@@ -124,6 +130,7 @@ def enqueue(
         body_text=render(text.body, full),
         body_html=to_html(text.body, full) if channel == Channel.EMAIL else "",
         dedupe_key=dedupe_key,
+        order_key=order_key(case=case, channel=channel, recipient=address),
         next_attempt_at=now,
         created_at=now,
     )
