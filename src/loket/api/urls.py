@@ -7,7 +7,13 @@ app_name = "api"
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
-    path("docs", SpectacularSwaggerSplitView.as_view(url_name="api:openapi"), name="docs"),
+    path(
+        "docs",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:openapi", template_name="web/swagger_ui.html"
+        ),
+        name="docs",
+    ),
     path("cases", views.CaseCollection.as_view(), name="cases"),
     path("wegwijzer", views.Wegwijzer.as_view(), name="wegwijzer"),
     path("cases/<uuid:uuid>", views.CaseDetail.as_view(), name="case"),
