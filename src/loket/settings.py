@@ -299,7 +299,9 @@ elif IS_PRODUCTION and _cache_url in ("", "locmem://"):
         " web process (throttles and lockouts count there)",
     )
 else:
-    raise SettingError("CACHE_URL", f"expected redis://, rediss:// or locmem://, got {_cache_url!r}")
+    raise SettingError(
+        "CACHE_URL", f"expected redis://, rediss:// or locmem://, got {_cache_url!r}"
+    )
 SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit only knows django-redis; Django's own RedisCache increments atomically
     # (INCRBY) too, which is all it needs.

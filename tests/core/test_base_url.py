@@ -13,7 +13,6 @@ import pytest
 
 from loket.notifications.delivery import deliver_all
 from tests.factories import make_case
-from tests.portal.conftest import resident, town  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,7 +52,10 @@ def test_make_demo_passes_its_address_to_every_process(
 
 @pytest.mark.django_db
 def test_notification_links_carry_the_configured_base_url(
-    town: Any, resident: Any, smtp_server: Any, settings: Any  # noqa: F811
+    town: Any,
+    resident: Any,
+    smtp_server: Any,
+    settings: Any,
 ) -> None:
     settings.LOKET_BASE_URL = "http://192.0.2.10:8123/"
     case = make_case(municipality=town, person=resident, product_slug="parkeervergunning")

@@ -46,7 +46,10 @@ def _start(**env: str) -> subprocess.CompletedProcess[str]:
     ("env", "expected"),
     [
         ({"LOKET_MODE": "production"}, "SECRET_KEY: is required in production"),
-        ({"LOKET_MODE": "production", "SECRET_KEY": "short"}, "SECRET_KEY: must be at least 50 random characters"),
+        (
+            {"LOKET_MODE": "production", "SECRET_KEY": "short"},
+            "SECRET_KEY: must be at least 50 random characters",
+        ),
         (
             {"LOKET_MODE": "production", "SECRET_KEY": GOOD_KEY},
             "ALLOWED_HOSTS: is required in production",

@@ -34,7 +34,9 @@ def test_under_ci_an_unreachable_postgresql_fails_the_whole_run_at_once() -> Non
     assert "=== Test lane: SQLite" not in result.stdout  # failed before spending time on it
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"test-lanes: PostgreSQL is not reachable at {UNREACHABLE} (")
-    assert line.endswith("under CI=true that fails the run. Start PostgreSQL or set TEST_DATABASE_URL.")
+    assert line.endswith(
+        "under CI=true that fails the run. Start PostgreSQL or set TEST_DATABASE_URL."
+    )
 
 
 def test_without_ci_the_lane_is_skipped_with_a_message() -> None:

@@ -11,7 +11,6 @@ import pytest
 
 from loket.catalogue.services import catalogue_load
 from loket.tenancy.models import Package
-from tests.browser.conftest import browser_context, chromium, page  # noqa: F401 (fixtures)
 from tests.factories import MunicipalityFactory, PersonFactory, StaffFactory, make_case
 
 pytestmark = [
@@ -36,16 +35,14 @@ def _violations(page: Any, console: list[str]) -> list[str]:
 
 def test_no_csp_violation_on_portal_workbench_admin_and_api_docs(
     page: Any, live_server: Any, settings: Any
-) -> None:  # noqa: F811
+) -> None:
     settings.LOKET_DEMO_LOGIN = True
     catalogue_load()
     town = MunicipalityFactory(slug="stad", name="Stad")
     town.additional_packages.set(Package.objects.filter(kind=Package.Kind.ADDITIONAL))
     emma = PersonFactory(municipality=town, bsn="111222333", first_name="Emma", surname="Visser")
     case = make_case(municipality=town, person=emma, product_slug="parkeervergunning")
-    staff = StaffFactory(
-        username="beheer", municipalities=[town], is_staff=True, is_superuser=True
-    )
+    staff = StaffFactory(username="beheer", municipalities=[town], is_staff=True, is_superuser=True)
     staff.set_password("een-goed-wachtwoord")
     staff.save()
 

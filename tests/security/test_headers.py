@@ -77,7 +77,7 @@ def test_every_page_has_a_content_security_policy_without_inline_code(
     for path in paths:
         policy = client.get(path)["Content-Security-Policy"]
         directives = dict(
-            (part.split(" ", 1) + [""])[:2] for part in (p.strip() for p in policy.split(";"))
+            [*part.split(" ", 1), ""][:2] for part in (p.strip() for p in policy.split(";"))
         )
         assert directives["default-src"] == "'self'", path
         assert directives["script-src"] == "'self'", path
@@ -95,7 +95,9 @@ def test_the_server_error_page_has_no_inline_style(client: Any, town: Any) -> No
     assert client.get("/static/loket/error.css").status_code == 200
 
 
-def test_production_redirects_to_https_and_sends_hsts(client: Any, town: Any, settings: Any) -> None:
+def test_production_redirects_to_https_and_sends_hsts(
+    client: Any, town: Any, settings: Any
+) -> None:
     """The production defaults (see tests/core/test_settings.py), applied to real requests."""
     settings.SECURE_SSL_REDIRECT = True
     settings.SECURE_HSTS_SECONDS = 31536000

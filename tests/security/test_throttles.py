@@ -43,8 +43,9 @@ def test_staff_login_locks_after_repeated_failures_even_for_the_right_password(
 ) -> None:
     settings.AXES_FAILURE_LIMIT = 5
     answers = [
-        client.post(login_url, {"username": "behandelaar", "password": f"fout-{i}"},
-                    REMOTE_ADDR=ATTACKER).status_code
+        client.post(
+            login_url, {"username": "behandelaar", "password": f"fout-{i}"}, REMOTE_ADDR=ATTACKER
+        ).status_code
         for i in range(30)
     ]
     assert answers[:4] == [200] * 4  # the form again, with "did not match"
@@ -82,17 +83,27 @@ def test_a_successful_login_before_the_limit_starts_the_count_again(
         client.post(
             "/werkplek/inloggen", {"username": "behandelaar", "password": "x"}, REMOTE_ADDR=ATTACKER
         )
-    assert client.post(
-        "/werkplek/inloggen", {"username": "behandelaar", "password": PASSWORD}, REMOTE_ADDR=ATTACKER
-    ).status_code == 302
+    assert (
+        client.post(
+            "/werkplek/inloggen",
+            {"username": "behandelaar", "password": PASSWORD},
+            REMOTE_ADDR=ATTACKER,
+        ).status_code
+        == 302
+    )
     client.logout()
     for _ in range(4):
         client.post(
             "/werkplek/inloggen", {"username": "behandelaar", "password": "x"}, REMOTE_ADDR=ATTACKER
         )
-    assert client.post(
-        "/werkplek/inloggen", {"username": "behandelaar", "password": PASSWORD}, REMOTE_ADDR=ATTACKER
-    ).status_code == 302
+    assert (
+        client.post(
+            "/werkplek/inloggen",
+            {"username": "behandelaar", "password": PASSWORD},
+            REMOTE_ADDR=ATTACKER,
+        ).status_code
+        == 302
+    )
 
 
 # --- login links by e-mail (django-ratelimit) -----------------------------------------------
@@ -151,7 +162,8 @@ def test_bad_tokens_are_throttled_per_client(staff: Any, settings: Any) -> None:
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "token_failures": "10/h"
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "token_failures": "10/h",
         },
     }
     attacker = APIClient(REMOTE_ADDR=ATTACKER)
@@ -182,7 +194,9 @@ def test_anonymous_and_per_account_api_throttles(staff: Any, settings: Any) -> N
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon": "5/m", "user": "8/m"
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "anon": "5/m",
+            "user": "8/m",
         },
     }
     anonymous = APIClient(REMOTE_ADDR=ATTACKER)

@@ -36,7 +36,7 @@ class LoginLockoutBackend(AxesStandaloneBackend):
     has no client address to count against, so it is left to the next backend instead of failing.
     """
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,
@@ -45,7 +45,7 @@ class LoginLockoutBackend(AxesStandaloneBackend):
     ) -> None:
         if request is None:
             return None
-        return super().authenticate(request, username, password, **kwargs)  # type: ignore[no-any-return]
+        return super().authenticate(request, username, password, **kwargs)
 
 
 def lockout_response(
