@@ -66,10 +66,12 @@ def _fresh_throttles():  # type: ignore[no-untyped-def]
     """Throttle counters live in the cache: every test starts with none (lockouts of django-axes
     are database rows, rolled back with the test)."""
     from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
 
     yield
     for cache in caches.all(initialized_only=True):
-        cache.clear()
+        if isinstance(cache, LocMemCache):  # never flush a Redis a test pointed at
+            cache.clear()
 
 
 class _Inbox:

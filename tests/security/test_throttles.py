@@ -219,3 +219,46 @@ def test_client_address_behind_a_proxy(settings: Any, rf: Any) -> None:
     assert client_ip(forged) == "10.0.0.1"
     settings.LOKET_PROXY_COUNT = 1  # the proxy appended the address it saw; 1.2.3.4 is a claim
     assert client_ip(forged) == "203.0.113.66"
+
+
+def _redis_reachable() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason="no Redis at 127.0.0.1:6379")
+def test_counters_live_in_redis_where_every_process_sees_them(staff: Any, settings: Any) -> None:
+    """Production's cache (CACHE_URL=redis://...): the failed-token counter is in Redis, so a
+    second web process (here: a separate connection) refuses the same client."""
+    import uuid
+
+    import redis
+
+    prefix = f"loket-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "token_failures": "3/h",
+        },
+    }
+    server = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+    try:
+        attacker = APIClient(REMOTE_ADDR=ATTACKER)
+        attacker.credentials(HTTP_AUTHORIZATION="Token wrong")
+        assert [attacker.get("/api/v1/cases").status_code for _ in range(4)] == [401] * 3 + [429]
+        assert server.keys(f"{prefix}:*throttle_token_failures_{ATTACKER}")
+    finally:
+        for key in server.scan_iter(f"{prefix}:*"):
+            server.delete(key)
