@@ -25,17 +25,20 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-## demo: install, migrate an SQLite database under var/, load the demo data, serve on :8000
+## demo: install, migrate an SQLite database under var/, load the demo data, serve on
+## $(HOST):$(PORT). Links in the demo's e-mails follow that address (LOKET_BASE_URL), unless set.
+DEMO_BASE_URL = $(or $(LOKET_BASE_URL),http://$(HOST):$(PORT))
+DEMO_ENV = LOKET_MODE=demo LOKET_BASE_URL=$(DEMO_BASE_URL)
 demo: install
-	LOKET_MODE=demo $(BIN)/loket migrate --noinput
-	LOKET_MODE=demo $(BIN)/loket load_demo
+	$(DEMO_ENV) $(BIN)/loket migrate --noinput
+	$(DEMO_ENV) $(BIN)/loket load_demo
 	@echo
 	@echo "  Loket demo: http://$(HOST):$(PORT)/   (staff accounts and passwords: see README.md)"
 	@echo
 	@# The worker delivers messages (into var/mail/) and runs periodic jobs next to the server.
-	LOKET_MODE=demo $(BIN)/loket worker > var/worker.log 2>&1 & \
+	$(DEMO_ENV) $(BIN)/loket worker > var/worker.log 2>&1 & \
 	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	  LOKET_MODE=demo $(BIN)/loket runserver $(HOST):$(PORT)
+	  $(DEMO_ENV) $(BIN)/loket runserver $(HOST):$(PORT)
 
 ## test: lint, type check, then the whole suite on SQLite and on PostgreSQL (where reachable)
 test: install-dev lint typecheck

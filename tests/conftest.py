@@ -61,6 +61,19 @@ def _media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttles():  # type: ignore[no-untyped-def]
+    """Throttle counters live in the cache: every test starts with none (lockouts of django-axes
+    are database rows, rolled back with the test)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    yield
+    for cache in caches.all(initialized_only=True):
+        if isinstance(cache, LocMemCache):  # never flush a Redis a test pointed at
+            cache.clear()
+
+
 class _Inbox:
     """Messages a real SMTP server (aiosmtpd) received during one test. Addresses in ``refuse``
     get a permanent 550; ``on_rcpt`` is called for every recipient (fault tests)."""

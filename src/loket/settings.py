@@ -8,8 +8,10 @@ on secure cookies. A missing or malformed value stops start-up with one line nam
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
+import csp.constants as csp
 import dj_database_url
 import django
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +23,7 @@ from loket.lib.env import (
     env_float,
     env_int,
     env_list,
+    env_rate,
     env_str,
 )
 
@@ -35,13 +38,30 @@ MODE = env_choice("LOKET_MODE", _DEFAULT_MODE, ("demo", "test", "production"))
 IS_PRODUCTION = MODE == "production"
 
 if IS_PRODUCTION:
-    SECRET_KEY = env_str("SECRET_KEY", required=True)
-    if len(SECRET_KEY) < 32:
-        raise SettingError("SECRET_KEY", "must be at least 32 characters long")
+    try:
+        SECRET_KEY = env_str("SECRET_KEY", required=True)
+    except SettingError:
+        # The first line a newcomer sees when they run `loket` without configuration: say why
+        # production is assumed and how to run the demo instead.
+        raise SettingError(
+            "SECRET_KEY",
+            "is required in production (LOKET_MODE=production, the default). To try Loket, run "
+            "with LOKET_MODE=demo (make demo does); to deploy, see .env.example",
+        ) from None
+    # Django's own deployment check asks this much of a key (security.W009).
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise SettingError(
+            "SECRET_KEY",
+            "must be at least 50 random characters, for example the output of: python3 -c "
+            "'import secrets; print(secrets.token_urlsafe(50))'",
+        )
 else:
     SECRET_KEY = env_str("SECRET_KEY", f"insecure-{MODE}-key-never-use-in-production-0123456789")
 
 DEBUG = env_bool("DEBUG", False)
+if DEBUG and IS_PRODUCTION:
+    # DEBUG shows settings, SQL and tracebacks with personal data to anyone who causes an error.
+    raise SettingError("DEBUG", "is never allowed in production (LOKET_MODE=production)")
 # Outside production, WhiteNoise serves static files straight from the apps (no collectstatic).
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
@@ -64,6 +84,9 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
+    "django_ratelimit",
     "loket.web",
     "loket.history",
     "loket.tenancy",
@@ -83,6 +106,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "loket.web.middleware.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "loket.web.middleware.LanguageMiddleware",
@@ -91,11 +116,18 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "loket.urls"
 WSGI_APPLICATION = "loket.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out login before the password is even checked (django-axes).
+    "loket.web.security.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "workbench:login"
 LOGIN_REDIRECT_URL = "workbench:dashboard"
 LOGOUT_REDIRECT_URL = "web:home"
@@ -213,9 +245,97 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
-)
+_BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _BEHIND_TLS_PROXY else None
+# Production only answers over HTTPS: plain HTTP is redirected (except the health check, which a
+# load balancer may probe over HTTP), and browsers are told to remember that (HSTS).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", IS_PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^health$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if IS_PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", IS_PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", IS_PRODUCTION)
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images only from this site,
+# no inline script or style anywhere, no framing, forms only post here. The API documentation
+# (Swagger UI) loads its start-up script as a file too (SpectacularSwaggerSplitView).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.NONE],
+        "frame-ancestors": [csp.NONE],
+        "form-action": [csp.SELF],
+    }
+}
+
+# How many proxies in front of Loket append to X-Forwarded-For: the client address used for
+# throttles and lockouts is the one the outermost trusted proxy saw. 0: REMOTE_ADDR itself.
+LOKET_PROXY_COUNT = env_int("LOKET_PROXY_COUNT", 1 if _BEHIND_TLS_PROXY else 0, minimum=0)
+
+# --- Cache: throttles and lockouts ----------------------------------------------------------
+# Throttle counters must be shared by every web process, or each of N processes allows the
+# limit again. Production therefore needs Redis (Django's own RedisCache); a per-process memory
+# cache is refused there. Demo and test run in one process and use memory.
+_cache_url = env_str("CACHE_URL", "" if IS_PRODUCTION else "locmem://")
+if _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": "loket",
+        }
+    }
+elif _cache_url == "locmem://" and not IS_PRODUCTION:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif IS_PRODUCTION and _cache_url in ("", "locmem://"):
+    raise SettingError(
+        "CACHE_URL",
+        "is required in production: a Redis URL such as redis://127.0.0.1:6379/0, shared by every"
+        " web process (throttles and lockouts count there)",
+    )
+else:
+    raise SettingError(
+        "CACHE_URL", f"expected redis://, rediss:// or locmem://, got {_cache_url!r}"
+    )
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit only knows django-redis; Django's own RedisCache increments atomically
+    # (INCRBY) too, which is all it needs.
+    "django_ratelimit.W001",
+]
+if not IS_PRODUCTION:
+    # The memory cache of demo and test is not shared, which one process does not need.
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+
+# --- Throttles ------------------------------------------------------------------------------
+# Staff login (/werkplek/inloggen and /admin/login/), django-axes: after this many wrong
+# passwords for one account from one client address, that login is refused, also with the right
+# password, until the cool-off has passed (every further failure starts it again). Counting per
+# account *and* address means an attacker cannot lock a colleague out from elsewhere, nor lock a
+# whole office that shares one public address. Administrators unlock in the admin (Access attempts).
+AXES_FAILURE_LIMIT = env_int("LOKET_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOKET_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "loket.web.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "loket.web.security.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# E-mailed login links for residents (django-ratelimit): per address and per client address.
+# Requests beyond the limit get a clear refusal and send no mail.
+LOKET_LOGIN_LINK_RATE_ADDRESS = env_rate("LOKET_LOGIN_LINK_RATE_ADDRESS", "3/15m")
+LOKET_LOGIN_LINK_RATE_CLIENT = env_rate("LOKET_LOGIN_LINK_RATE_CLIENT", "20/h")
+RATELIMIT_IP_META_KEY = "loket.web.security.client_ip"
+# The API (DRF throttles, see loket.api.throttles): anonymous calls per client address, calls per
+# account, and failed "Authorization: Token" attempts per client address (after which that
+# client is refused, right token or not, until the period has passed). The test suite raises the
+# per-account rate so bulk API tests are not slowed; the throttle tests set their own.
+LOKET_API_RATE_ANON = env_rate("LOKET_API_RATE_ANON", "60/m")
+LOKET_API_RATE_USER = env_rate("LOKET_API_RATE_USER", "100000/m" if MODE == "test" else "600/m")
+LOKET_API_RATE_TOKEN_FAILURES = env_rate("LOKET_API_RATE_TOKEN_FAILURES", "10/h")
 
 # --- Loket ----------------------------------------------------------------------------------
 # Share of a case's term after which it counts as "at risk" (issue: deadlines).
@@ -228,12 +348,45 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The term an applicant gets to complete a request (Awb art. 4:5), in calendar days.
 LOKET_RESPOND_DAYS = env_int("LOKET_RESPOND_DAYS", 14, minimum=1)
 
-# Where residents reach Loket: links in e-mails and letters start with this.
-LOKET_BASE_URL = env_str("LOKET_BASE_URL", "http://127.0.0.1:8000")
+# Where residents reach Loket: links in e-mails and letters start with this. `make demo` sets it
+# from HOST and PORT; production must say it (a guess sends residents to the wrong server).
+if IS_PRODUCTION:
+    try:
+        LOKET_BASE_URL = env_str("LOKET_BASE_URL", required=True)
+    except SettingError:
+        raise SettingError(
+            "LOKET_BASE_URL",
+            "is required in production: the address residents reach Loket at, such as"
+            " https://loket.example.nl (links in e-mails and letters start with it)",
+        ) from None
+else:
+    LOKET_BASE_URL = env_str("LOKET_BASE_URL", "http://127.0.0.1:8000")
+if not LOKET_BASE_URL.startswith(("http://", "https://")):
+    raise SettingError("LOKET_BASE_URL", f"expected an http(s):// address, got {LOKET_BASE_URL!r}")
+if IS_PRODUCTION and not LOKET_BASE_URL.startswith("https://"):
+    raise SettingError("LOKET_BASE_URL", "must start with https:// in production")
 # The domain of Message-IDs of outgoing mail.
 LOKET_MAIL_DOMAIN = env_str("LOKET_MAIL_DOMAIN", "loket.example")
-# The SMS gateway: a class with send(to, text) -> str (see loket.notifications.gateways).
-LOKET_SMS_GATEWAY = env_str("LOKET_SMS_GATEWAY", "loket.notifications.gateways.RecordingGateway")
+# The SMS gateway: a class with send(to, text) -> str (see loket.notifications.gateways). Demo
+# and test record messages in the database. Production sends no SMS until a real gateway is
+# named (messages for SMS end as dead letters that say so); the recording gateway would keep
+# residents' messages unsent in a table, so production refuses it unless
+# LOKET_ALLOW_RECORDING_SMS=true says that is meant (an acceptance environment, say).
+_RECORDING_SMS = "loket.notifications.gateways.RecordingGateway"
+LOKET_SMS_GATEWAY = env_str(
+    "LOKET_SMS_GATEWAY",
+    "loket.notifications.gateways.NoGateway" if IS_PRODUCTION else _RECORDING_SMS,
+)
+if (
+    IS_PRODUCTION
+    and LOKET_SMS_GATEWAY == _RECORDING_SMS
+    and not env_bool("LOKET_ALLOW_RECORDING_SMS", False)
+):
+    raise SettingError(
+        "LOKET_SMS_GATEWAY",
+        "the recording gateway sends nothing; in production name a real gateway, or set"
+        " LOKET_ALLOW_RECORDING_SMS=true if recording is really meant",
+    )
 # Delivery: how many attempts before a message becomes a dead letter, and the lease a worker
 # holds on the messages it claimed (after a crash, others take them over when it runs out).
 LOKET_DELIVERY_MAX_ATTEMPTS = env_int("LOKET_DELIVERY_MAX_ATTEMPTS", 8, minimum=1)
@@ -266,10 +419,21 @@ LOKET_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and OIDC_OP_AUTHORIZATION_ENDPOINT)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Systems send "Authorization: Token <key>"; the portal and workbench use their session.
-        "rest_framework.authentication.TokenAuthentication",
+        # Systems send "Authorization: Token <key>" (failed attempts are throttled per client);
+        # the portal and workbench use their session.
+        "loket.api.throttles.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "loket.api.throttles.AnonThrottle",
+        "loket.api.throttles.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": LOKET_API_RATE_ANON,
+        "user": LOKET_API_RATE_USER,
+        "token_failures": LOKET_API_RATE_TOKEN_FAILURES,
+    },
+    "NUM_PROXIES": LOKET_PROXY_COUNT,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

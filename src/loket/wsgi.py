@@ -1,4 +1,4 @@
-"""WSGI entry point for gunicorn: ``gunicorn loket.wsgi``."""
+"""WSGI entry point: ``gunicorn -c python:loket.gunicorn_conf`` (see loket.gunicorn_conf)."""
 
 from __future__ import annotations
 
@@ -15,4 +15,6 @@ try:
     application = get_wsgi_application()
 except ImproperlyConfigured as exc:  # one clear line instead of a traceback per worker
     sys.stderr.write(f"loket: configuration error: {exc}\n")
-    raise SystemExit(2) from None
+    # 3 is gunicorn's "worker failed to boot": the master stops instead of starting new workers
+    # forever. (With `-c python:loket.gunicorn_conf` the master itself stops before any worker.)
+    raise SystemExit(3) from None

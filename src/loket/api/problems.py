@@ -95,6 +95,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
                 404: _("Not found"),
                 405: _("Method not allowed"),
                 415: _("Unsupported media type"),
+                429: _("Too many requests"),
             }.get(response.status_code, _("Error")),
             str(detail),
             code if isinstance(code, str) else "error",

@@ -1,12 +1,19 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from loket.api import views
 
 app_name = "api"
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
-    path("docs", SpectacularSwaggerView.as_view(url_name="api:openapi"), name="docs"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
+    path(
+        "docs",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:openapi", template_name="web/swagger_ui.html"
+        ),
+        name="docs",
+    ),
     path("cases", views.CaseCollection.as_view(), name="cases"),
     path("wegwijzer", views.Wegwijzer.as_view(), name="wegwijzer"),
     path("cases/<uuid:uuid>", views.CaseDetail.as_view(), name="case"),

@@ -8,6 +8,7 @@ A secret may also come from a file: ``NAME_FILE=/run/secrets/name`` (Docker/Kube
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -99,4 +100,29 @@ def env_choice(name: str, default: str, choices: Sequence[str]) -> str:
     value = env_str(name, default).lower()
     if value not in choices:
         raise SettingError(name, f"must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+_RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
+_SECONDS = {"s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"3/15m"`` → ``(3, 900)``: so many requests per so many seconds (s, m, h, d). The same
+    notation as django-ratelimit, so one setting reads the same for every throttle."""
+    match = _RATE.match(rate.strip())
+    if match is None:
+        raise ValueError(f"not a rate like 3/15m or 60/h: {rate!r}")
+    count, multiplier, unit = match.groups()
+    return int(count), int(multiplier or 1) * _SECONDS[unit]
+
+
+def env_rate(name: str, default: str) -> str:
+    value = env_str(name, default)
+    try:
+        parse_rate(value)
+    except ValueError:
+        raise SettingError(
+            name, f"expected a rate like 3/15m (3 per 15 minutes) or 60/h, got {value!r}"
+        ) from None
     return value

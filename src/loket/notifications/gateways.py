@@ -45,3 +45,11 @@ class RecordingGateway:
 def sms_gateway() -> SmsGateway:
     gateway: SmsGateway = import_string(settings.LOKET_SMS_GATEWAY)()
     return gateway
+
+
+class NoGateway:
+    """Production's default until a real gateway is configured: every SMS is refused at once,
+    so it ends as a dead letter that says why instead of waiting in a table nobody reads."""
+
+    def send(self, to: str, text: str) -> str:
+        raise PermanentFailure("no SMS gateway is configured (set LOKET_SMS_GATEWAY)")

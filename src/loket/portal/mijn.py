@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 
 from loket.cases.errors import CaseRefused
 from loket.cases.models import Case, CaseDocument, CaseMessage
@@ -122,6 +123,27 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
     return remember_login(redirect(_safe_next(request, current, next_url)))
 
 
+def _login_link_throttled(request: HttpRequest, email: str) -> bool:
+    """At most ``LOKET_LOGIN_LINK_RATE_ADDRESS`` login links per address and
+    ``LOKET_LOGIN_LINK_RATE_CLIENT`` per client address (django-ratelimit, counted in the shared
+    cache): nobody can flood a mailbox, nor send links to many addresses from one place."""
+    by_client = is_ratelimited(
+        request,
+        group="portal-login-link-client",
+        key="ip",
+        rate=settings.LOKET_LOGIN_LINK_RATE_CLIENT,
+        increment=True,
+    )
+    by_address = is_ratelimited(
+        request,
+        group="portal-login-link-address",
+        key=lambda _group, _request: email.strip().lower(),
+        rate=settings.LOKET_LOGIN_LINK_RATE_ADDRESS,
+        increment=True,
+    )
+    return bool(by_client or by_address)
+
+
 @require_POST
 def email_login(request: HttpRequest, municipality: str) -> HttpResponse:
     current = municipality_for_slug(municipality)
@@ -139,6 +161,9 @@ def email_login(request: HttpRequest, municipality: str) -> HttpResponse:
             status=400,
         )
     email = form.cleaned_data["email"]
+    if _login_link_throttled(request, email):
+        # The same refusal for any address, known or not: it says nothing about who exists.
+        return render(request, "portal/login_limited.html", {"email": email}, status=429)
     services.login_link_send(
         municipality=current,
         email=email,
