@@ -83,9 +83,7 @@ def channel_lines(product: Product, face: Face, municipality_slug: str) -> list[
                 "portal:apply", kwargs={"municipality": municipality_slug, "product": product.slug}
             )
             lines.append(
-                ChannelLine(
-                    _("Online"), product.phrases.action, href, _("with DigiD or an e-mail link")
-                )
+                ChannelLine(_("Online"), _("in Mijn Loket"), href, _("with DigiD or an e-mail link"))
             )
         elif code == Channel.WEB and face.website:
             lines.append(ChannelLine(label, face.website.split("//")[-1], face.website))
