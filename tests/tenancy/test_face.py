@@ -19,7 +19,11 @@ def test_demo_faces_with_the_organisation_as_default() -> None:
     from PIL import Image
 
     organisation = ServiceOrganisation.objects.create(slug="lindenwaard", name="Lindenwaard")
-    for slug, name in (("waterdal", "Waterdal"), ("beekveld", "Beekveld"), ("lindeoord", "Lindeoord")):
+    for slug, name in (
+        ("waterdal", "Waterdal"),
+        ("beekveld", "Beekveld"),
+        ("lindeoord", "Lindeoord"),
+    ):
         MunicipalityFactory(slug=slug, name=name, service_organisation=organisation)
     assert load_demo_faces("lindenwaard") == 3
     faces = {m.slug: m.face for m in Municipality.objects.select_related("service_organisation")}
@@ -29,8 +33,8 @@ def test_demo_faces_with_the_organisation_as_default() -> None:
         "14 0993",
     ]
     lindeoord = faces["lindeoord"]
-    assert lindeoord.phone_hours == "ma–vr 8.30–17.00"  # the organisation's phone line hours
-    assert lindeoord.counter_hours == "di 9.00–12.00; do 13.00–16.00"  # its own counter
+    assert lindeoord.phone_hours == "ma–vr 8.30–17.00"  # noqa: RUF001 - the organisation's phone line hours
+    assert lindeoord.counter_hours == "di 9.00–12.00; do 13.00–16.00"  # noqa: RUF001 - its own counter
     assert lindeoord.postal_address[1] == "Postbus 99"  # the organisation's post box
     assert "Heeft u een vraag?" in lindeoord.contact_text
     assert faces["waterdal"].visiting_one_line == "Stadhuis, Markt 1, 3311 AA Waterdal"

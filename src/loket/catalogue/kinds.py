@@ -109,7 +109,6 @@ class Phrases:
             return str(_("your request for %(product)s")) % {"product": product}
         return str(_("your %(noun)s “%(product)s”")) % {"noun": self.noun, "product": product}
 
-
     def message_words(self, product: str, date: str) -> dict[str, str]:
         """The placeholders of the kind's words in notification texts (notifications.templating)."""
         return {

@@ -332,7 +332,11 @@ def case_withdraw(
     return render(
         request,
         "portal/mijn_withdraw.html",
-        {"case": case, "form": form, "your_case": case.product.phrases.your_case(case.product.name)},
+        {
+            "case": case,
+            "form": form,
+            "your_case": case.product.phrases.your_case(case.product.name),
+        },
     )
 
 

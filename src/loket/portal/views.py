@@ -55,7 +55,7 @@ def top_tasks(municipality: Municipality, products: list[Product]) -> list[Produ
 
 @dataclass(frozen=True)
 class ChannelLine:
-    """One way to arrange a product: "Telefoon: 14 0123 (ma–vr 8.30–17.00)"."""
+    """One way to arrange a product: "Telefoon: 14 0123 (ma-vr 8.30-17.00)"."""
 
     label: str
     text: str = ""
@@ -71,9 +71,7 @@ def channel_lines(product: Product, face: Face, municipality_slug: str) -> list[
             continue
         label = str(Channel(code).label).capitalize()
         if code == Channel.PHONE and face.phone:
-            lines.append(
-                ChannelLine(label, face.phone, face.phone_href, face.phone_hours)
-            )
+            lines.append(ChannelLine(label, face.phone, face.phone_href, face.phone_hours))
         elif code == Channel.COUNTER and face.visiting_address:
             by_appointment = face.counter_by_appointment or bool(product.appointment_minutes)
             note = _("by appointment") if by_appointment else face.counter_hours
@@ -83,7 +81,9 @@ def channel_lines(product: Product, face: Face, municipality_slug: str) -> list[
                 "portal:apply", kwargs={"municipality": municipality_slug, "product": product.slug}
             )
             lines.append(
-                ChannelLine(_("Online"), _("in Mijn Loket"), href, _("with DigiD or an e-mail link"))
+                ChannelLine(
+                    _("Online"), _("in Mijn Loket"), href, _("with DigiD or an e-mail link")
+                )
             )
         elif code == Channel.WEB and face.website:
             lines.append(ChannelLine(label, face.website.split("//")[-1], face.website))
@@ -121,7 +121,7 @@ def logo(request: HttpRequest, municipality: str) -> FileResponse:
     image = logo_of(current)
     if image is None:
         raise Http404("no logo")
-    response = FileResponse(image.open("rb"), filename=image.name.rsplit("/", 1)[-1])
+    response = FileResponse(image.open("rb"), filename=(image.name or "logo").rsplit("/", 1)[-1])
     response["Cache-Control"] = "public, max-age=86400"
     return response
 

@@ -106,7 +106,7 @@ class Face:
         return self.week(h.COUNTER)
 
     def today(self, channel: str, today: dt.date | None = None) -> str:
-        """``8.30–17.00``, ``closed`` or ``closed (Koningsdag)``; empty without hours."""
+        """``8.30-17.00``, ``closed`` or ``closed (Koningsdag)``; empty without hours."""
         if not self.opening_hours.get(channel):
             return ""
         today = today or timezone.localdate()
@@ -155,7 +155,7 @@ def face_of(municipality: Municipality) -> Face:
     if logo:
         # Served by the portal (loket.portal.views.logo) from whatever storage holds it; the
         # file name in the query string makes a new logo a new address for browser caches.
-        version = hashlib.sha256(logo.name.encode()).hexdigest()[:12]
+        version = hashlib.sha256((logo.name or "").encode()).hexdigest()[:12]
         logo_url = reverse("portal:logo", kwargs={"municipality": municipality.slug})
         logo_url += f"?v={version}"
     return Face(

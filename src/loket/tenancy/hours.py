@@ -3,13 +3,14 @@
 Stored on the municipality (and on its service organisation, the default) as
 ``{"telefoon": {"mon": ["08:30-17:00"], ...}, "balie": {"thu": ["09:00-12:30", "18:00-20:00"]}}``:
 one row that every resident page already reads, so the footer costs no query. A day that is not
-listed is closed. Shown as people write it: "ma–vr 8.30–17.00".
+listed is closed. Shown as people write it: "ma-vr 8.30-17.00".
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from itertools import pairwise
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,11 +26,11 @@ CHANNELS = {PHONE: gettext_lazy("phone"), COUNTER: gettext_lazy("counter")}
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # index = date.weekday()
 
 Interval = tuple[dt.time, dt.time]
-_INTERVAL = re.compile(r"^\s*(\d{1,2})[.:](\d{2})\s*[-–]\s*(\d{1,2})[.:](\d{2})\s*$")
+_INTERVAL = re.compile(r"^\s*(\d{1,2})[.:](\d{2})\s*[-\N{EN DASH}]\s*(\d{1,2})[.:](\d{2})\s*$")
 
 
 def parse_intervals(text: str) -> list[str]:
-    """``"8.30-12.30, 13:00 – 17:00"`` -> ``["08:30-12:30", "13:00-17:00"]``; empty: closed.
+    """``"8.30-12.30, 13:00 - 17:00"`` -> ``["08:30-12:30", "13:00-17:00"]``; empty: closed.
     ValueError with a message for residents' administrators when it cannot be read."""
     result: list[Interval] = []
     for part in (p for p in re.split(r"[,;]", text) if p.strip()):
@@ -49,7 +50,7 @@ def parse_intervals(text: str) -> list[str]:
             raise ValueError(_("“%(part)s” ends before it starts.") % {"part": part.strip()})
         result.append((start, end))
     result.sort()
-    for (_a, end), (start, _b) in zip(result, result[1:], strict=False):
+    for (_a, end), (start, _b) in pairwise(result):
         if start < end:
             raise ValueError(_("The times overlap."))
     return [f"{a:%H:%M}-{b:%H:%M}" for a, b in result]
@@ -90,10 +91,10 @@ def clock(value: dt.time) -> str:
 
 
 def spans_text(spans: list[Interval]) -> str:
-    """``8.30–12.30 en 13.00–17.00``; empty: closed."""
+    """``8.30-12.30 en 13.00-17.00``; empty: closed."""
     if not spans:
         return pgettext("opening hours", "closed")
-    parts = [f"{clock(a)}–{clock(b)}" for a, b in spans]
+    parts = [f"{clock(a)}\N{EN DASH}{clock(b)}" for a, b in spans]
     if len(parts) == 1:
         return parts[0]
     return _("%(first)s and %(last)s") % {"first": ", ".join(parts[:-1]), "last": parts[-1]}
@@ -112,7 +113,7 @@ def day_name_lazy(weekday: int) -> Any:
 
 
 def summary(hours: dict[str, Any], channel: str) -> str:
-    """``ma–vr 8.30–17.00`` / ``ma–wo 9.00–12.30; do 9.00–12.30 en 18.00–20.00``: consecutive days
+    """``ma-vr 8.30-17.00`` / ``ma-wo 9.00-12.30; do 9.00-12.30 en 18.00-20.00``: consecutive days
     with the same hours together; closed days left out. Empty when the channel has no hours."""
     groups: list[tuple[int, int, list[Interval]]] = []
     for weekday in range(7):
@@ -125,6 +126,6 @@ def summary(hours: dict[str, Any], channel: str) -> str:
     for first, last, spans in groups:
         if not spans:
             continue
-        days = day_abbr(first) if first == last else f"{day_abbr(first)}–{day_abbr(last)}"
+        days = day_abbr(first) if first == last else f"{day_abbr(first)}\N{EN DASH}{day_abbr(last)}"
         parts.append(f"{days} {spans_text(spans)}")
     return "; ".join(parts)

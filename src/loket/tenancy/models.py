@@ -83,9 +83,7 @@ class PublicFace(models.Model):
         validators=[validate_opening_hours],
         help_text=_("Per channel (phone, counter) and weekday; edit them in the fields below."),
     )
-    counter_by_appointment = models.BooleanField(
-        _("counter by appointment only"), default=False
-    )
+    counter_by_appointment = models.BooleanField(_("counter by appointment only"), default=False)
     logo = models.ImageField(
         _("logo"),
         upload_to="logos/",
