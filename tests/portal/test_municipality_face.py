@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from loket.accounts.models import Role
 from loket.catalogue.models import Product
@@ -68,6 +69,7 @@ def visible(html: str) -> str:
 
 
 def test_opening_hours_read_as_people_write_them() -> None:
+    translation.activate("nl")  # what a request would do; another test may have left English
     assert parse_intervals("8.30-12.30, 13:00 – 17:00") == ["08:30-12:30", "13:00-17:00"]  # noqa: RUF001
     assert parse_intervals("") == []
     for bad in ("9-17", "17.00-9.00", "9.00-12.00, 11.00-13.00", "25.00-26.00"):

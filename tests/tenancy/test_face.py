@@ -4,15 +4,23 @@ organisation's (issue 11, defect 8)."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from loket.demo.faces import load_demo_faces
 from loket.tenancy.models import Municipality, ServiceOrganisation
 from tests.factories import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _dutch() -> Any:
+    with translation.override("nl"):
+        yield
 
 
 def test_demo_faces_with_the_organisation_as_default() -> None:
