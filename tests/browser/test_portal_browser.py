@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
 
 from loket.accounts.models import Role
 from loket.catalogue.services import catalogue_load
+from loket.demo.faces import emblem_png
 from loket.lib.calendar import AMSTERDAM
 from loket.organisation.models import Team
 from loket.tenancy.models import Package
@@ -31,7 +33,21 @@ PDF = b"%PDF-1.4\n% kentekenbewijs\n"
 def town(settings: Any) -> Any:
     settings.LOKET_DEMO_LOGIN = True
     catalogue_load()
-    town = MunicipalityFactory(slug="stad", name="Stad")
+    town = MunicipalityFactory(
+        slug="stad",
+        name="Stad",
+        phone="14 0999",
+        email="info@stad.example",
+        visiting_address="Stadhuis\nMarkt 1\n3311 AA Stad",
+        postal_address="Postbus 1\n3310 AA Stad",
+        counter_by_appointment=True,
+        opening_hours={
+            "telefoon": {day: ["08:30-17:00"] for day in ("mon", "tue", "wed", "thu", "fri")},
+            "balie": {"mon": ["09:00-12:30"], "thu": ["09:00-12:30", "18:00-20:00"]},
+        },
+        contact_text_nl="Heeft u een vraag? Bel of mail ons.",
+    )
+    town.logo.save("stad.png", ContentFile(emblem_png("waterdal")))
     town.additional_packages.set(Package.objects.filter(kind=Package.Kind.ADDITIONAL))
     return town
 
@@ -153,6 +169,7 @@ def test_every_portal_page_has_no_axe_violations(
         actor=None,
         shared_with_applicant=True,
     )
+    report = make_case(municipality=town, person=emma, product_slug="melding-openbare-ruimte")
     closed = make_case(municipality=town, person=emma, product_slug="verhuizing")
     from loket.cases.services import case_withdraw
 
@@ -173,11 +190,13 @@ def test_every_portal_page_has_no_axe_violations(
         check(label)
 
     visit("/", "Loket home")
-    visit("/stad/", "municipality home")
+    visit("/stad/", "municipality home with top tasks")
+    visit("/stad/contact", "contact page")
     visit("/stad/?q=ik+ben+verhuisd", "search results (wegwijzer)")
     visit("/stad/?q=qqqq", "search without results")
     visit("/stad/producten/parkeervergunning", "product page with Aanvragen")
     visit("/stad/producten/paspoort", "product page without online request")
+    visit("/stad/producten/melding-openbare-ruimte", "report product page (Melden)")
     visit("/stad/bestaat-niet/", "unknown municipality (404)")
     visit("/stad/mijn/inloggen", "login")
     page.get_by_label("Uw e-mailadres").fill("geen-adres")
@@ -193,6 +212,9 @@ def test_every_portal_page_has_no_axe_violations(
     visit(f"/stad/mijn/zaken/{case.uuid}", "case waiting for the resident")
     page.get_by_role("button", name="Document versturen").click()
     check("case with an upload error")
+    visit(f"/stad/mijn/zaken/{report.uuid}", "report case (Document toevoegen at the end)")
+    page.get_by_text("Stuur ons een document voor uw melding").click()
+    check("report case with the document section opened")
     visit(f"/stad/mijn/zaken/{closed.uuid}", "closed case")
     visit(f"/stad/mijn/zaken/{case.uuid}/ontvangen", "request received")
     visit(f"/stad/mijn/zaken/{case.uuid}/intrekken", "withdraw")
@@ -216,7 +238,7 @@ def test_every_portal_page_has_no_axe_violations(
     check("report form in English")
 
     print("\naxe-core checked these pages:\n  " + "\n  ".join(checked))
-    assert len(checked) == 25
+    assert len(checked) == 29
     assert problems == []
 
 

@@ -158,3 +158,55 @@ def test_command_reports_problems_and_exits_nonzero(tmp_path: Path) -> None:
     assert "nothing changed" in str(caught.value)
     assert "products.csv, line 12: unknown domain “ruimtevaart”" in str(caught.value)
     assert Product.objects.count() == 0
+
+
+# --- the kind of product (issue 11, defect 9) -----------------------------------------------
+
+
+def test_every_product_has_a_kind_from_the_file_or_its_case_type() -> None:
+    catalogue_load()
+    kinds = dict(Product.objects.values_list("slug", "kind"))
+    assert kinds["melding-openbare-ruimte"] == "report"
+    assert kinds["gevonden-voorwerp"] == "report"
+    assert kinds["paspoort"] == "application"
+    assert kinds["parkeervergunning"] == "application"
+    # On the "melding" case type, but residents ask for a bin or a pick-up: an application.
+    assert kinds["grofvuil"] == "application"
+    assert kinds["klacht"] == "complaint"
+    assert kinds["woz-bezwaar"] == "objection"
+    assert kinds["algemene-vraag"] == "question"
+    assert CaseType.objects.get(code="melding").kind == "report"
+    assert CaseType.objects.get(code="vergunning").kind == "application"
+
+
+def test_an_empty_or_missing_kind_follows_the_case_type(tmp_path: Path) -> None:
+    line = SHIPPED_SLUGS.index("gevonden-voorwerp") + 2
+    catalogue_load(products_path=_copy_with(tmp_path, line, "kind", ""))
+    assert Product.objects.get(slug="gevonden-voorwerp").kind == "report"  # case type melding
+    # A file without the column (the format before kinds) still loads.
+    rows = list(csv.reader(DEFAULT_PRODUCTS.open(encoding="utf-8", newline="")))
+    column = rows[0].index("kind")
+    older = tmp_path / "older.csv"
+    with older.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([row[:column] + row[column + 1 :] for row in rows])
+    catalogue_load(products_path=older)
+    assert Product.objects.get(slug="melding-openbare-ruimte").kind == "report"
+    assert Product.objects.get(slug="klacht").kind == "complaint"
+
+
+def test_an_unknown_kind_is_reported_with_its_line(tmp_path: Path) -> None:
+    with pytest.raises(CatalogueError) as caught:
+        catalogue_load(products_path=_copy_with(tmp_path, 2, "kind", "wens"))
+    assert caught.value.problems == [
+        "products.csv, line 2: unknown kind “wens” (one of application, report, question,"
+        " complaint, objection, request)"
+    ]
+    data = json.loads(DEFAULT_CASE_TYPES.read_text(encoding="utf-8"))
+    data[0]["kind"] = "wens"
+    target = tmp_path / "case_types.json"
+    target.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CatalogueError) as caught:
+        catalogue_load(case_types_path=target)
+    assert caught.value.problems[0].startswith("case_types.json, case type 1 (reisdocument)")
+    assert "unknown kind “wens”" in caught.value.problems[0]
+    assert Product.objects.count() == 0

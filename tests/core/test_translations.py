@@ -11,7 +11,7 @@ from pathlib import Path
 import loket
 
 LOCALE = Path(loket.__file__).parent / "locale" / "nl" / "LC_MESSAGES"
-_ENTRY = re.compile(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?)\s+(".*")$')
+_ENTRY = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?)\s+(".*")$')
 
 
 def _parse_po(path: Path) -> list[dict[str, str]]:
@@ -24,7 +24,8 @@ def _parse_po(path: Path) -> list[dict[str, str]]:
             continue
         match = _ENTRY.match(line)
         if match:
-            if match.group(1) == "msgid" and current:
+            starts = match.group(1) == "msgctxt" or "msgid" in current  # a context comes first
+            if match.group(1) in ("msgctxt", "msgid") and current and starts:
                 entries.append(current)
                 current = {}
             key = match.group(1)
@@ -53,5 +54,7 @@ def test_compiled_catalogue_matches_the_source() -> None:
     for entry in _parse_po(LOCALE / "django.po"):
         if "msgid_plural" in entry:
             assert compiled.ngettext(entry["msgid"], entry["msgid_plural"], 1) == entry["msgstr[0]"]
+        elif "msgctxt" in entry:
+            assert compiled.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"]
         else:
             assert compiled.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]

@@ -305,7 +305,7 @@ def test_withdraw_closes_the_request(client: Any, town: Any, resident: Any, perm
     assert permit.closed_at is not None
     assert permit.result is not None and permit.result.code == "ingetrokken"
     page = client.get(url("mijn", town)).content.decode()
-    assert "Afgeronde aanvragen" in page
+    assert "Afgeronde zaken" in page
 
 
 def test_preferences(client: Any, town: Any, resident: Any) -> None:

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from loket.catalogue.kinds import Kind, Phrases, phrases
 from loket.lib.calendar import Term
 from loket.lib.i18n import localized
 from loket.organisation.models import Partner, Team
@@ -48,6 +49,13 @@ class CaseType(models.Model):
     )
     allows_extension = models.BooleanField(
         _("extension allowed"), default=False, help_text=_("Awb art. 4:14")
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.APPLICATION,
+        help_text=_("The default kind of its products: application, report, question, ..."),
     )
 
     class Meta:
@@ -197,6 +205,13 @@ class Product(models.Model):
     costs_nl = models.CharField(_("costs (Dutch)"), max_length=300, blank=True)
     costs_en = models.CharField(_("costs (English)"), max_length=300, blank=True)
     domain = models.CharField(_("domain"), max_length=30, choices=Domain.choices)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.APPLICATION,
+        help_text=_("Decides the words residents read: apply, report, ask, complain, ..."),
+    )
     channels = models.JSONField(_("channels"), default=list)
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, null=True, blank=True, related_name="products"
@@ -278,6 +293,11 @@ class Product(models.Model):
     @property
     def needs(self) -> list[str]:
         return [line for line in localized(self, "needs").splitlines() if line.strip()]
+
+    @property
+    def phrases(self) -> Phrases:
+        """The words for this product's kind, in the active language."""
+        return phrases(self.kind)
 
     @property
     def term(self) -> Term:

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.text import slugify
 
+from loket.catalogue.kinds import Kind
 from loket.catalogue.models import CaseType, Channel, Product, ResultType, StatusStep, Transition
 from loket.catalogue.request_forms import read_forms
 from loket.lib.calendar import Term
@@ -56,6 +57,8 @@ PRODUCT_COLUMNS = [
     "online_request",
     "keywords",
 ]
+# Optional columns: a file without them still loads (``kind`` then follows the case type).
+OPTIONAL_PRODUCT_COLUMNS = ["kind"]
 _YES_NO = {"yes": True, "no": False, "ja": True, "nee": False}
 
 
@@ -83,6 +86,7 @@ class _ProductRow:
     handler_name: str
     package: str
     case_type: str
+    kind: str  # empty: the case type's kind
 
 
 def _read_case_types(path: Path, problems: list[str]) -> list[dict[str, Any]]:
@@ -107,6 +111,10 @@ def _read_case_types(path: Path, problems: list[str]) -> list[dict[str, Any]]:
         for key in ("code", "name_nl", "name_en", "steps", "results"):
             if not item.get(key):
                 problems.append(f"{where}: “{key}” is missing or empty")
+        if item.get("kind", Kind.APPLICATION) not in Kind.values:
+            problems.append(
+                f"{where}: unknown kind “{item.get('kind')}” (one of {', '.join(Kind.values)})"
+            )
         code = str(item.get("code", ""))
         if code in seen:
             problems.append(f"{where}: code “{code}” appears twice")
@@ -192,6 +200,9 @@ def _read_products(path: Path, case_type_codes: set[str], problems: list[str]) -
                     )
             if not row["package"] or slugify(row["package"]) != row["package"]:
                 row_problems.append(f"package “{row['package']}” is not a valid code")
+            kind = row.get("kind", "")
+            if kind and kind not in Kind.values:
+                row_problems.append(f"unknown kind “{kind}” (one of {', '.join(Kind.values)})")
             if row["case_type"] and row["case_type"] not in case_type_codes:
                 row_problems.append(f"unknown case_type “{row['case_type']}”")
             if flags.get("creates_case") and not row["case_type"]:
@@ -207,6 +218,7 @@ def _read_products(path: Path, case_type_codes: set[str], problems: list[str]) -
                     handler_name=row["handled_by"],
                     package=row["package"],
                     case_type=row["case_type"],
+                    kind=kind,
                     values={
                         "name_nl": row["name_nl"],
                         "name_en": row["name_en"],
@@ -248,6 +260,7 @@ def _save_case_type(data: dict[str, Any]) -> CaseType:
             "name_en": data["name_en"],
             "allows_suspension": bool(data.get("allows_suspension")),
             "allows_extension": bool(data.get("allows_extension")),
+            "kind": data.get("kind", Kind.APPLICATION),
         },
     )
     # Renumber in two passes so a reordering never collides with the unique (type, number).
@@ -364,6 +377,7 @@ def catalogue_load(
             **_handler(row.handler_kind, row.handler_name),
             "package": _package(row.package),
             "case_type": case_type,
+            "kind": row.kind or (case_type.kind if case_type else Kind.APPLICATION),
         }.items():
             setattr(product, key, value)
         try:

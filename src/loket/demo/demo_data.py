@@ -25,6 +25,7 @@ from loket.contacts.models import (
     Person,
 )
 from loket.contacts.services import request_deadline
+from loket.demo.faces import load_demo_faces
 from loket.demo.knowledge import create_demo_articles
 from loket.demo.people import (
     FIRST_NAMES,
@@ -109,6 +110,7 @@ def load_demo(*, seed: int = 2026, now: datetime | None = None) -> dict[str, int
     """Load the demo once. Returns what was created (empty when it was already there)."""
     catalogue_load()
     if demo_is_loaded():
+        load_demo_faces(ORGANISATION_SLUG)  # a demo loaded before municipalities had a face
         return {}
     rng = random.Random(seed)
     now = now or timezone.now()
@@ -123,13 +125,15 @@ def load_demo(*, seed: int = 2026, now: datetime | None = None) -> dict[str, int
             name=spec.name,
             cbs_code=spec.cbs_code,
             service_organisation=organisation,
-            email=f"info@{spec.slug}.example",
-            phone="14 0000",
         )
         if spec.additional:
             municipality.additional_packages.set(additional)
         municipalities.append((spec, municipality))
 
+    load_demo_faces(ORGANISATION_SLUG)
+    for index, (spec, municipality) in enumerate(municipalities):
+        municipality.refresh_from_db()
+        municipalities[index] = (spec, municipality)
     users = _create_staff([m for _, m in municipalities])
     counts = {"municipalities": len(municipalities), "staff": len(users)}
     counts["articles"] = create_demo_articles([m for _, m in municipalities], now.date())

@@ -30,6 +30,11 @@ SAMPLE = {
     "message": "Uw aanvraag is compleet.",
     "call_before": "25 november 2026",
     "phone": "06 12345678",
+    "kind": "aanvraag",
+    "your_case": "uw aanvraag voor Parkeervergunning voor bewoners",
+    "deadline": "We beslissen uiterlijk op 14 december 2026.",
+    "new_deadline": "We beslissen nu uiterlijk op 14 december 2026.",
+    "outcome": "Er is een besluit over uw aanvraag",
 }
 
 

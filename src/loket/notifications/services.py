@@ -144,11 +144,14 @@ def notify_case(event: str, case: Any, *, key: str = "", **extra: Any) -> Outbox
         return None
     language = person.language if person.language in ("nl", "en") else "nl"
     with translation.override(language):
+        decide_by = _day(case.due_at, language)
         context = {
             "product": case.product.name,
             "reference": case.identification,
             "case_url": case_url(case),
-            "decide_by": _day(case.due_at, language),
+            "decide_by": decide_by,
+            # aanvraag or melding, "We beslissen ..." or "We handelen ... af" (catalogue.kinds)
+            **case.product.phrases.message_words(case.product.name, decide_by),
             **{k: (_day(v, language) if hasattr(v, "year") else v) for k, v in extra.items()},
         }
     return enqueue(

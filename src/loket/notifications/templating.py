@@ -14,7 +14,12 @@ from django.utils.translation import gettext as _
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 
-COMMON = ("name", "municipality", "product", "reference", "case_url")
+# The words of the case's kind (loket.catalogue.kinds): ``kind`` "aanvraag" / "melding",
+# ``your_case`` "uw aanvraag voor Paspoort" / "uw melding “Melding openbare ruimte”",
+# ``deadline`` "We beslissen uiterlijk op 7 december 2026." / "We handelen uw melding ...",
+# ``new_deadline`` the same after the date moved, ``outcome`` "Er is een besluit over uw aanvraag".
+KIND_WORDS = ("kind", "your_case", "deadline", "new_deadline", "outcome")
+COMMON = ("name", "municipality", "product", "reference", "case_url", *KIND_WORDS)
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "case_received": (*COMMON, "decide_by"),
     "step_changed": (*COMMON, "step", "step_text", "decide_by"),
@@ -35,39 +40,39 @@ class Text:
 
 _NL = {
     "case_received": Text(
-        "We hebben uw aanvraag ontvangen ({{ reference }})",
-        "Beste {{ name }},\n\nWe hebben uw aanvraag voor {{ product }} ontvangen. Uw kenmerk is"
-        " {{ reference }}. We beslissen uiterlijk op {{ decide_by }}.\n\nU volgt uw aanvraag in"
+        "We hebben uw {{ kind }} ontvangen ({{ reference }})",
+        "Beste {{ name }},\n\nWe hebben {{ your_case }} ontvangen. Uw kenmerk is"
+        " {{ reference }}. {{ deadline }}\n\nU volgt uw {{ kind }} in"
         " Mijn Loket: {{ case_url }}\n\nMet vriendelijke groet,\nGemeente {{ municipality }}",
     ),
     "step_changed": Text(
-        "Nieuws over uw aanvraag {{ reference }}",
-        "Beste {{ name }},\n\n{{ step_text }}\n\nWe beslissen uiterlijk op {{ decide_by }}."
-        "\n\nBekijk uw aanvraag: {{ case_url }}\n\nMet vriendelijke groet,\nGemeente"
+        "Nieuws over uw {{ kind }} {{ reference }}",
+        "Beste {{ name }},\n\n{{ step_text }}\n\n{{ deadline }}"
+        "\n\nBekijk uw {{ kind }}: {{ case_url }}\n\nMet vriendelijke groet,\nGemeente"
         " {{ municipality }}",
     ),
     "information_requested": Text(
         "We hebben iets van u nodig ({{ reference }})",
-        "Beste {{ name }},\n\nVoor uw aanvraag voor {{ product }} hebben we meer informatie"
+        "Beste {{ name }},\n\nVoor {{ your_case }} hebben we meer informatie"
         " nodig:\n\n{{ what }}\n\nStuur het ons uiterlijk {{ respond_by }} via Mijn Loket:"
         " {{ case_url }}\n\nZolang we wachten, staat de termijn stil.\n\nMet vriendelijke"
         " groet,\nGemeente {{ municipality }}",
     ),
     "term_extended": Text(
         "We hebben meer tijd nodig ({{ reference }})",
-        "Beste {{ name }},\n\nWe hebben meer tijd nodig voor uw aanvraag voor {{ product }}."
-        " De reden: {{ reason }}\n\nWe beslissen nu uiterlijk op {{ decide_by }}.\n\n"
+        "Beste {{ name }},\n\nWe hebben meer tijd nodig voor {{ your_case }}."
+        " De reden: {{ reason }}\n\n{{ new_deadline }}\n\n"
         "{{ case_url }}\n\nMet vriendelijke groet,\nGemeente {{ municipality }}",
     ),
     "decision": Text(
-        "Er is een besluit over uw aanvraag ({{ reference }})",
-        "Beste {{ name }},\n\nUw aanvraag voor {{ product }} is afgerond: {{ result }}.\n\n"
-        "U leest het besluit in Mijn Loket: {{ case_url }}\n\nMet vriendelijke groet,\nGemeente"
+        "{{ outcome }} ({{ reference }})",
+        "Beste {{ name }},\n\nWe hebben {{ your_case }} afgerond: {{ result }}.\n\n"
+        "U leest er meer over in Mijn Loket: {{ case_url }}\n\nMet vriendelijke groet,\nGemeente"
         " {{ municipality }}",
     ),
     "message": Text(
-        "Nieuw bericht over uw aanvraag {{ reference }}",
-        "Beste {{ name }},\n\nU heeft een nieuw bericht over uw aanvraag voor {{ product }}:"
+        "Nieuw bericht over uw {{ kind }} {{ reference }}",
+        "Beste {{ name }},\n\nU heeft een nieuw bericht over {{ your_case }}:"
         "\n\n{{ message }}\n\nAntwoorden kan in Mijn Loket: {{ case_url }}\n\nMet vriendelijke"
         " groet,\nGemeente {{ municipality }}",
     ),
@@ -78,45 +83,45 @@ _NL = {
     ),
     "reminder": Text(
         "Herinnering: we wachten op uw informatie ({{ reference }})",
-        "Beste {{ name }},\n\nWe wachten nog op informatie voor uw aanvraag voor {{ product }}:"
+        "Beste {{ name }},\n\nWe wachten nog op informatie voor {{ your_case }}:"
         "\n\n{{ what }}\n\nStuur het ons uiterlijk {{ respond_by }}: {{ case_url }}\n\nMet"
         " vriendelijke groet,\nGemeente {{ municipality }}",
     ),
 }
 _EN = {
     "case_received": Text(
-        "We received your request ({{ reference }})",
-        "Dear {{ name }},\n\nWe received your request for {{ product }}. Your reference is"
-        " {{ reference }}. We decide on {{ decide_by }} at the latest.\n\nFollow your request in"
+        "We received your {{ kind }} ({{ reference }})",
+        "Dear {{ name }},\n\nWe received {{ your_case }}. Your reference is"
+        " {{ reference }}. {{ deadline }}\n\nFollow your {{ kind }} in"
         " Mijn Loket: {{ case_url }}\n\nKind regards,\nMunicipality of {{ municipality }}",
     ),
     "step_changed": Text(
-        "News about your request {{ reference }}",
-        "Dear {{ name }},\n\n{{ step_text }}\n\nWe decide on {{ decide_by }} at the latest.\n\n"
-        "See your request: {{ case_url }}\n\nKind regards,\nMunicipality of {{ municipality }}",
+        "News about your {{ kind }} {{ reference }}",
+        "Dear {{ name }},\n\n{{ step_text }}\n\n{{ deadline }}\n\n"
+        "See your {{ kind }}: {{ case_url }}\n\nKind regards,\nMunicipality of {{ municipality }}",
     ),
     "information_requested": Text(
         "We need something from you ({{ reference }})",
-        "Dear {{ name }},\n\nFor your request for {{ product }} we need more information:\n\n"
+        "Dear {{ name }},\n\nFor {{ your_case }} we need more information:\n\n"
         "{{ what }}\n\nPlease send it by {{ respond_by }} through Mijn Loket: {{ case_url }}\n\n"
         "While we wait, the term stands still.\n\nKind regards,\nMunicipality of"
         " {{ municipality }}",
     ),
     "term_extended": Text(
         "We need more time ({{ reference }})",
-        "Dear {{ name }},\n\nWe need more time for your request for {{ product }}. The reason:"
-        " {{ reason }}\n\nWe now decide on {{ decide_by }} at the latest.\n\n{{ case_url }}\n\n"
+        "Dear {{ name }},\n\nWe need more time for {{ your_case }}. The reason:"
+        " {{ reason }}\n\n{{ new_deadline }}\n\n{{ case_url }}\n\n"
         "Kind regards,\nMunicipality of {{ municipality }}",
     ),
     "decision": Text(
-        "There is a decision on your request ({{ reference }})",
-        "Dear {{ name }},\n\nYour request for {{ product }} is complete: {{ result }}.\n\nRead"
-        " the decision in Mijn Loket: {{ case_url }}\n\nKind regards,\nMunicipality of"
+        "{{ outcome }} ({{ reference }})",
+        "Dear {{ name }},\n\nWe have completed {{ your_case }}: {{ result }}.\n\nRead"
+        " more in Mijn Loket: {{ case_url }}\n\nKind regards,\nMunicipality of"
         " {{ municipality }}",
     ),
     "message": Text(
-        "New message about your request {{ reference }}",
-        "Dear {{ name }},\n\nYou have a new message about your request for {{ product }}:\n\n"
+        "New message about your {{ kind }} {{ reference }}",
+        "Dear {{ name }},\n\nYou have a new message about {{ your_case }}:\n\n"
         "{{ message }}\n\nYou can reply in Mijn Loket: {{ case_url }}\n\nKind regards,\n"
         "Municipality of {{ municipality }}",
     ),
@@ -127,8 +132,8 @@ _EN = {
     ),
     "reminder": Text(
         "Reminder: we are waiting for your information ({{ reference }})",
-        "Dear {{ name }},\n\nWe are still waiting for information for your request for"
-        " {{ product }}:\n\n{{ what }}\n\nPlease send it by {{ respond_by }}: {{ case_url }}\n\n"
+        "Dear {{ name }},\n\nWe are still waiting for information for"
+        " {{ your_case }}:\n\n{{ what }}\n\nPlease send it by {{ respond_by }}: {{ case_url }}\n\n"
         "Kind regards,\nMunicipality of {{ municipality }}",
     ),
 }

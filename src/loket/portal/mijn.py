@@ -354,7 +354,15 @@ def case_withdraw(
         else:
             messages.success(request, _("Your request is withdrawn."))
         return redirect("portal:mijn_case", municipality=municipality.slug, uuid=case.uuid)
-    return render(request, "portal/mijn_withdraw.html", {"case": case, "form": form})
+    return render(
+        request,
+        "portal/mijn_withdraw.html",
+        {
+            "case": case,
+            "form": form,
+            "your_case": case.product.phrases.your_case(case.product.name),
+        },
+    )
 
 
 @resident_required

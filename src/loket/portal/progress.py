@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from loket.cases.models import Case, CaseEvent
+from loket.catalogue.kinds import Kind, Phrases
 from loket.catalogue.models import StatusStep
 from loket.lib.calendar import local_date
 
@@ -42,6 +43,15 @@ class Progress:
         return self.case.closed_at is None
 
     @property
+    def phrases(self) -> Phrases:
+        """The words for this kind of case: a report is dealt with, an application decided."""
+        return self.case.product.phrases
+
+    @property
+    def your_case(self) -> str:
+        return self.phrases.your_case(self.case.product.name)
+
+    @property
     def waiting_for(self) -> str:
         """What we asked the applicant for, while the case waits for it."""
         if self.case.suspended_at is None:
@@ -61,10 +71,13 @@ class Progress:
                 "result": result,
             }
         if case.suspended_at is not None:
-            return _(
-                "The time we have to decide stands still until we receive what we asked you for."
-            )
-        return _("We decide on %(date)s at the latest.") % {"date": day(case.due_at)}
+            if self.phrases.kind == Kind.APPLICATION:
+                return _(
+                    "The time we have to decide stands still until we receive what we asked"
+                    " you for."
+                )
+            return _("Our term stands still until we receive what we asked you for.")
+        return self.phrases.deadline(day(case.due_at))
 
     @property
     def respond_sentence(self) -> str:
@@ -81,6 +94,7 @@ def case_progress(case: Case) -> Progress:
     position = next((i for i, s in enumerate(steps) if s.pk == current.pk), 0)
     to_come = [] if case.closed_at else [s for s in steps[position + 1 :] if s.informs_resident]
     progress = Progress(case=case, current=current, to_come=to_come)
+    words = progress.phrases
     entries: list[Entry] = []
     for status in case.statuses.select_related("step").order_by("set_at", "pk"):
         if status.step.informs_resident:
@@ -98,8 +112,9 @@ def case_progress(case: Case) -> Progress:
             entries.append(
                 Entry(
                     event.at,
-                    _("We received your information. We now decide on %(date)s at the latest.")
-                    % {"date": day(event.due_after)},
+                    _("We received your information.")
+                    + " "
+                    + words.new_deadline(day(event.due_after)),
                     "received",
                 )
             )
@@ -107,8 +122,9 @@ def case_progress(case: Case) -> Progress:
             entries.append(
                 Entry(
                     event.at,
-                    _("We need more time: %(why)s We now decide on %(date)s at the latest.")
-                    % {"why": event.reason, "date": day(event.due_after)},
+                    _("We need more time: %(why)s") % {"why": event.reason}
+                    + " "
+                    + words.new_deadline(day(event.due_after)),
                     "extended",
                 )
             )

@@ -134,7 +134,8 @@ def application_submit(
                 municipality=municipality,
                 occurred_at=case.started_at,
                 channel=Channel.WEB,
-                subject=_("Application: %(product)s") % {"product": product.name_nl},
+                # "Aanvraag: …", "Melding: …": the words of the product's kind.
+                subject=f"{product.phrases.Noun}: {product.name_nl}",
                 person=person,
                 product=product,
                 case=case,

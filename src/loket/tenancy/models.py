@@ -7,17 +7,20 @@ simply has no service organisation.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Self
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from loket.lib.i18n import localized
+from loket.tenancy.hours import validate_opening_hours
 
 if TYPE_CHECKING:
     from loket.accounts.models import User
+    from loket.tenancy.face import Face
 
 # Path prefixes the resident side can never use as a municipality slug (see loket/urls.py).
 RESERVED_SLUGS = frozenset(
@@ -41,8 +44,66 @@ def validate_not_reserved(value: str) -> None:
         raise ValidationError(_("“%(slug)s” is reserved for the system."), params={"slug": value})
 
 
-class ServiceOrganisation(models.Model):
-    """A shared service organisation ("werkorganisatie") serving several municipalities."""
+LOGO_MAX_BYTES = 512 * 1024
+
+
+def validate_logo_size(value: Any) -> None:
+    if value and value.size > LOGO_MAX_BYTES:
+        raise ValidationError(_("A logo can be at most 512 KB."))
+
+
+class PublicFace(models.Model):
+    """How residents reach us: shown in the footer of every resident page, on the contact page
+    and with the channels of every product. A municipality without a value uses its service
+    organisation's (``loket.tenancy.face``)."""
+
+    phone = models.CharField(
+        _("public phone number"),
+        max_length=30,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\+?[0-9][0-9 \-()]{1,28}$", _("Digits and spaces, e.g. 14 0123."))
+        ],
+        help_text=_("As residents dial it, for example 14 0123 (14 + area code)."),
+    )
+    email = models.EmailField(_("public e-mail address"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    visiting_address = models.TextField(
+        _("visiting address"),
+        blank=True,
+        help_text=_("One line each: building, street and number, postcode and place."),
+    )
+    postal_address = models.TextField(
+        _("postal address"), blank=True, help_text=_("For letters; one line each.")
+    )
+    opening_hours = models.JSONField(
+        _("opening hours"),
+        default=dict,
+        blank=True,
+        validators=[validate_opening_hours],
+        help_text=_("Per channel (phone, counter) and weekday; edit them in the fields below."),
+    )
+    counter_by_appointment = models.BooleanField(_("counter by appointment only"), default=False)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        validators=[
+            FileExtensionValidator(["png", "jpg", "jpeg", "webp"]),
+            validate_logo_size,
+        ],
+        help_text=_("PNG, JPEG or WebP, at most 512 KB; shown at 48 pixels high."),
+    )
+    contact_text_nl = models.TextField(_("contact page text (Dutch)"), blank=True)
+    contact_text_en = models.TextField(_("contact page text (English)"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ServiceOrganisation(PublicFace):
+    """A shared service organisation ("werkorganisatie") serving several municipalities. Its
+    contact details are the defaults of the municipalities it serves."""
 
     slug = models.SlugField(unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -81,7 +142,7 @@ class Package(models.Model):
         return localized(self, "name")
 
 
-class Municipality(models.Model):
+class Municipality(PublicFace):
     """The tenant. Every record residents or staff create belongs to exactly one municipality."""
 
     slug = models.SlugField(
@@ -111,8 +172,6 @@ class Municipality(models.Model):
         related_name="municipalities",
         verbose_name=_("additional packages"),
     )
-    email = models.EmailField(_("public e-mail address"), blank=True)
-    phone = models.CharField(_("public phone number"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -122,6 +181,13 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @cached_property
+    def face(self) -> Face:
+        """Its contact details, with the service organisation's where it has none."""
+        from loket.tenancy.face import face_of
+
+        return face_of(self)
 
 
 class TenantQuerySet(models.QuerySet[Any]):

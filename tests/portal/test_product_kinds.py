@@ -1,0 +1,145 @@
+"""A report reads like a report (issue 11, defect 9): "Melden", "uw melding", "We handelen uw
+melding af", never "Aanvragen", "aanvraag" or "We beslissen", on the product page, the apply
+flow, the received page, Mijn Loket and the notification texts; an application still applies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from loket.cases.models import Case
+from loket.cases.services import case_set_status
+from loket.catalogue.kinds import Kind, phrases
+from loket.lib.calendar import AMSTERDAM
+from loket.notifications.models import OutboxMessage
+from tests.factories import make_case
+from tests.portal.conftest import login
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_login_on")]
+
+REPORT = "melding-openbare-ruimte"
+
+
+def url(name: str, town: Any, **kwargs: Any) -> str:
+    return reverse(f"portal:{name}", kwargs={"municipality": town.slug, **kwargs})
+
+
+def text(response: Any) -> str:
+    """The visible words of a page, without tags (a CSS class may say anything)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def assert_report_words(words: str) -> None:
+    assert "aanvraag" not in words.lower()
+    assert "We beslissen" not in words
+    assert "Aanvragen" not in words
+
+
+def test_report_product_page_says_melden_and_an_application_still_says_aanvragen(
+    client: Any, town: Any
+) -> None:
+    report = text(client.get(url("product", town, product=REPORT)))
+    assert "Melden" in report
+    assert_report_words(report)
+    permit = client.get(url("product", town, product="parkeervergunning")).content.decode()
+    assert re.search(r'class="button button--primary"[^>]*>Aanvragen</a>', permit)
+
+
+def test_reporting_online_speaks_of_a_report_from_form_to_mijn_loket(
+    client: Any, town: Any, resident: Any
+) -> None:
+    login(client, town, resident)
+    with time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM), tick=False):
+        form = text(client.get(url("apply", town, product=REPORT)))
+        assert "Melden: Melding openbare ruimte" in form
+        assert_report_words(form)
+        client.post(
+            url("apply", town, product=REPORT),
+            {
+                "soort": "verlichting",
+                "plek": "Lindelaan 3",
+                "omschrijving": "Lamp is kapot.",
+                "email": "emma@example.org",
+            },
+        )
+        check = client.get(url("apply_check", town, product=REPORT))
+        assert "Melding versturen" in text(check)
+        assert_report_words(text(check))
+        key = re.search(r'name="submission_key" value="(\w+)"', check.content.decode())[1]  # type: ignore[index]
+        sent = client.post(url("apply_send", town, product=REPORT), {"submission_key": key})
+        case = Case.objects.get()
+        received = text(client.get(sent["Location"]))
+        # 5 working days from Monday 23 November 2026: Monday 30 November.
+        assert "We hebben uw melding ontvangen" in received
+        assert "We hebben uw melding “Melding openbare ruimte” ontvangen." in received
+        assert "We handelen uw melding uiterlijk op 30 november af." in received
+        assert "Uw melding volgen" in received
+        assert_report_words(received)
+
+        page = text(client.get(url("mijn_case", town, uuid=case.uuid)))
+        assert "Waar uw melding nu is" in page
+        assert "We handelen uw melding uiterlijk op 30 november af." in page
+        assert_report_words(page)
+        home = text(client.get(url("mijn", town)))
+        assert "Melding Zaaknummer" in home  # the kind, as a tag before the reference
+        assert "We handelen uw melding uiterlijk op 30 november af." in home
+        assert_report_words(home)
+
+
+def test_notifications_about_a_report_speak_of_a_report(town: Any, resident: Any) -> None:
+    with time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM), tick=False):
+        case = make_case(municipality=town, person=resident, product_slug=REPORT)
+        final = case.case_type.final_step
+        case_set_status(
+            case=case,
+            step=final,
+            actor=None,
+            result=case.case_type.results.get(code="opgelost"),
+        )
+    received = OutboxMessage.objects.get(event="case_received")
+    assert received.subject == f"We hebben uw melding ontvangen ({case.identification})"
+    assert "We hebben uw melding “Melding openbare ruimte” ontvangen." in received.body_text
+    assert "We handelen uw melding uiterlijk op 30 november 2026 af." in received.body_text
+    decision = OutboxMessage.objects.get(event="decision")
+    assert decision.subject == f"Uw melding is afgehandeld ({case.identification})"
+    assert "We hebben uw melding “Melding openbare ruimte” afgerond: Opgelost." in (
+        decision.body_text
+    )
+    for message in (received, decision):
+        assert_report_words(message.subject + message.body_text)
+
+
+def test_notifications_about_an_application_keep_their_words(town: Any, resident: Any) -> None:
+    with time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM), tick=False):
+        case = make_case(municipality=town, person=resident, product_slug="parkeervergunning")
+    received = OutboxMessage.objects.get(case=case)
+    assert received.subject == f"We hebben uw aanvraag ontvangen ({case.identification})"
+    assert (
+        "We hebben uw aanvraag voor Parkeervergunning voor bewoners ontvangen. Uw kenmerk is"
+        f" {case.identification}. We beslissen uiterlijk op 7 december 2026." in received.body_text
+    )
+
+
+def test_every_kind_has_all_its_words_in_both_languages() -> None:
+    from django.utils import translation
+
+    for language in ("nl", "en"):
+        with translation.override(language):
+            seen = set()
+            for kind in Kind.values:
+                words = phrases(kind)
+                assert words.action and words.noun and words.outcome
+                assert "7 december" in words.deadline("7 december")
+                assert "7 december" in words.new_deadline("7 december")
+                seen.add(words.action)
+            assert len(seen) == len(Kind.values)  # every kind has its own button
+    with translation.override("nl"):
+        assert phrases("report").action == "Melden"
+        assert phrases("complaint").action == "Klacht indienen"
+        assert phrases("question").action == "Vraag stellen"
+        assert phrases("application").action == "Aanvragen"
