@@ -121,13 +121,28 @@ def attach_catalogue(cases: list[Case]) -> None:
                 setattr(case, relation, rows[value])
 
 
+def _scope(user: Any, scope: str) -> Q:
+    """``mine``: assigned to the user; ``team``: also their teams' cases (a user without a team:
+    everything they may see). A partner worker has no team: their partner is, so what was
+    handed to the partner is in their team queue, and while no colleague has picked it up it is
+    also theirs ("mine"). The same rule as ``contacts.selectors.requests_in_scope``."""
+    mine = Q(assignee=user)
+    partner_id = user.partner_id if user.is_partner_worker else None
+    if partner_id is not None:
+        mine |= Q(partner_id=partner_id, assignee__isnull=True)
+    if scope == "mine":
+        return mine
+    if partner_id is not None:
+        return mine | Q(partner_id=partner_id)
+    team_ids = list(user.team_ids)
+    return (mine | Q(team_id__in=team_ids)) if team_ids else Q()
+
+
 def case_queue_queryset(user: Any, filters: QueueFilters) -> QuerySet[Case]:
     now = timezone.now()
     cases = Case.objects.visible_to(user).filter(closed_at__isnull=not filters.closed)
-    if filters.scope == "mine":
-        cases = cases.filter(assignee=user)
-    elif filters.scope == "team" and not user.is_partner_worker:
-        cases = cases.filter(team_id__in=user.team_ids) if user.team_ids else cases
+    if filters.scope in ("mine", "team"):
+        cases = cases.filter(_scope(user, filters.scope))
     if filters.municipality:
         from loket.tenancy.models import Municipality
 

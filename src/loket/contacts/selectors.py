@@ -184,22 +184,48 @@ def articles_for_person(person: Person, query: str) -> list[tuple[Hit, list[Arti
     return [(hit, by_product.get(hit.product.pk, [])) for hit in hits]
 
 
+def requests_in_scope(user: Any, scope: str) -> Any:
+    """Open hand-overs and callbacks of one queue scope, from what ``user`` may see.
+
+    ``mine``: assigned to the user; ``team``: addressed to one of their teams or assigned to
+    them; ``all``: everything they may see. A partner worker has no team: their partner is, so
+    what was handed to the partner is in their team queue, and while no colleague has picked
+    it up it is also theirs ("mine"), as the front office addressed it to them all.
+    """
+    requests = ContactRequest.objects.visible_to(user).open()
+    if scope == "all":
+        return requests
+    mine = Q(assignee=user)
+    partner_id = user.partner_id if user.is_partner_worker else None
+    if partner_id is not None:
+        mine |= Q(partner_id=partner_id, assignee__isnull=True)
+    if scope == "mine":
+        return requests.filter(mine)
+    team = mine | Q(team_id__in=list(user.team_ids))
+    if partner_id is not None:
+        team |= Q(partner_id=partner_id)
+    return requests.filter(team)
+
+
 def open_requests(user: Any, *, scope: str = "team") -> Any:
     """Open hand-overs and callbacks: overdue first, then by deadline."""
-    requests = ContactRequest.objects.visible_to(user).open()
-    if scope == "mine":
-        requests = requests.filter(assignee=user)
-    elif scope == "team":
-        requests = requests.filter(Q(team_id__in=list(user.team_ids)) | Q(assignee=user))
-    return requests.select_related(
-        "person", "organisation", "team", "partner", "assignee", "contact", "municipality"
-    ).order_by("due_at")
+    return (
+        requests_in_scope(user, scope)
+        .select_related(
+            "person", "organisation", "team", "partner", "assignee", "contact", "municipality"
+        )
+        .order_by("due_at")
+    )
 
 
 def request_counts(user: Any) -> dict[str, int]:
+    """The overview's "n open for you and your teams, m overdue": the team scope, counted."""
+    from django.db.models import Count
+
     now = timezone.now()
-    team = open_requests(user, scope="team")
-    return {"open": team.count(), "overdue": team.filter(due_at__lt=now).count()}
+    return requests_in_scope(user, "team").aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now))
+    )
 
 
 def offered_products(municipality: Municipality) -> Any:
