@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from loket.cases.models import Case
 from loket.catalogue.models import Product
@@ -243,31 +244,87 @@ class ChannelFigures:
     def rate(self) -> float:
         return self.resolved / self.contacts if self.contacts else 0.0
 
+    @property
+    def percent(self) -> int:
+        """Rounded half up: 2 of 3 is 67%."""
+        return (200 * self.resolved + self.contacts) // (2 * self.contacts) if self.contacts else 0
 
-def first_contact_resolution(user: Any, *, days: int = 30) -> list[ChannelFigures]:
+
+@dataclass(frozen=True)
+class FirstContactResolution:
+    """The figures and, in words, whose contacts they count: a figure without its basis would
+    read as the whole organisation's."""
+
+    basis: str
+    rows: list[ChannelFigures]
+
+
+def _fcr_basis(user: Any) -> tuple[Q, str]:
+    """Which contacts a user answers for, and the sentence that says so.
+
+    The front office and administrators answer for every contact of their municipalities. A
+    case worker or team lead sees only part of the contacts (need-to-know), mostly hand-overs
+    that were by definition not resolved on first contact, so their figure is that of the
+    contacts they or their teams registered; a partner worker's that of their partner.
+    """
+    from loket.accounts.models import User
+    from loket.contacts.models import FRONT_OFFICE_ROLES
+
+    if user.is_superuser or user.role in FRONT_OFFICE_ROLES:
+        return Q(), _("Contacts of your municipalities, last %(days)s days")
+    if user.is_partner_worker and user.partner_id is not None:
+        colleagues = User.objects.filter(partner_id=user.partner_id).values("pk")
+        return (
+            Q(registered_by__in=colleagues),
+            _("Contacts registered by %(partner)s, last %(days)s days"),
+        )
+    team_ids = list(user.team_ids)
+    if team_ids:
+        colleagues = User.objects.filter(teams__in=team_ids).values("pk")
+        return (
+            Q(registered_by=user) | Q(registered_by__in=colleagues),
+            _("Contacts you or your team registered, last %(days)s days"),
+        )
+    return Q(registered_by=user), _("Contacts you registered, last %(days)s days")
+
+
+def first_contact_resolution(user: Any, *, days: int = 30) -> FirstContactResolution:
     """Inbound contacts of the last ``days`` per channel, and how many were resolved on first
-    contact (seed 002: an organised first contact; the KCC's main figure)."""
+    contact (seed 002: an organised first contact; the KCC's main figure), counted over the
+    contacts ``user`` answers for (``_fcr_basis``), in the municipalities they work for.
+
+    Only counts leave this function, never a contact: the count may include contacts the user
+    may not open one by one (a colleague's hand-over to another team)."""
     from django.db.models import Count
 
     from loket.catalogue.models import Channel
     from loket.contacts.models import Contact
 
     since = timezone.now() - datetime.timedelta(days=days)
+    which, basis = _fcr_basis(user)
+    contacts = Contact.objects.all()
+    if not user.is_superuser:
+        contacts = contacts.filter(municipality_id__in=user.municipality_ids)
     rows = (
-        Contact.objects.visible_to(user)
-        .filter(occurred_at__gte=since, direction=Contact.Direction.INBOUND)
+        contacts.filter(which, occurred_at__gte=since, direction=Contact.Direction.INBOUND)
         .values("channel")
         .annotate(
             contacts=Count("pk"), resolved=Count("pk", filter=Q(resolved_on_first_contact=True))
         )
-        .order_by("-contacts")
+        .order_by("-contacts", "channel")
     )
-    return [
-        ChannelFigures(
-            channel=row["channel"],
-            label=str(Channel(row["channel"]).label) if row["channel"] in Channel.values else "",
-            contacts=row["contacts"],
-            resolved=row["resolved"],
-        )
-        for row in rows
-    ]
+    partner = getattr(user, "partner", None) if user.is_partner_worker else None
+    return FirstContactResolution(
+        basis=basis % {"days": days, "partner": partner or ""},
+        rows=[
+            ChannelFigures(
+                channel=row["channel"],
+                label=str(Channel(row["channel"]).label)
+                if row["channel"] in Channel.values
+                else row["channel"],
+                contacts=row["contacts"],
+                resolved=row["resolved"],
+            )
+            for row in rows
+        ],
+    )
