@@ -219,7 +219,11 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
                 status.set_at, "status", status.step.name, _name(status.set_by), status.note
             )
         )
+    from loket.cases.services import deadline_moved
+
     for event in case.events.select_related("actor"):
+        # Events recorded before issue 11 may carry a "change" to the same date: not shown.
+        moved = deadline_moved(event.due_before, event.due_after)
         entries.append(
             TimelineEntry(
                 event.at,
@@ -229,8 +233,8 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
                 event.reason,
                 extra={
                     "detail": event.detail,
-                    "before": event.due_before,
-                    "after": event.due_after,
+                    "before": event.due_before if moved else None,
+                    "after": event.due_after if moved else None,
                 },
             )
         )
