@@ -140,7 +140,13 @@ def person_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
             "answers": selectors.articles_for_person(person, question) if question else None,
             "channel": _channel(request),
             "channels": fo.CHANNEL_CHOICES,
-            "contact_form": _contact_form(request, municipality=person.municipality, person=person),
+            # What the agent typed is what was asked: it goes with the contact (issue 11).
+            "contact_form": _contact_form(
+                request,
+                municipality=person.municipality,
+                person=person,
+                initial={"text": question},
+            ),
             "now": timezone.now(),
         },
     )
@@ -179,6 +185,27 @@ def person_answer(request: HttpRequest, uuid: Any) -> HttpResponse:
     return redirect("workbench:person_detail", uuid=person.uuid)
 
 
+def _chosen(request: HttpRequest, municipality: Municipality | None) -> dict[str, Any]:
+    """What the agent chose on the resident's page: the question they typed (``vraag``) goes
+    into "what was asked and said", and the product they picked (``product``) gives the
+    subject, whatever the wegwijzer listed first."""
+    initial: dict[str, Any] = {}
+    question = request.GET.get("vraag", "").strip()[:2000]
+    if question:
+        initial["text"] = question
+    chosen = request.GET.get("product", "")
+    if chosen.isdigit():
+        products = (
+            selectors.offered_products(municipality)
+            if municipality is not None
+            else Product.objects.filter(is_active=True)
+        )
+        product = products.filter(pk=int(chosen)).first()
+        if product is not None:
+            initial.update(product=product.pk, subject=product.name_nl)
+    return initial
+
+
 @login_required
 def contact_new(request: HttpRequest) -> HttpResponse:
     """The full contact form, for a person, an organisation or nobody (anonymous)."""
@@ -206,10 +233,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
             municipality=municipality,
             person=person,
             organisation=organisation,
-            initial={
-                **initial,
-                **({"product": source["product"]} if source.get("product") else {}),
-            },
+            initial={**initial, **_chosen(request, municipality)},
         )
         return render(
             request,
