@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from loket.cases.models import Case
@@ -168,6 +168,22 @@ def case_queue_queryset(user: Any, filters: QueueFilters) -> QuerySet[Case]:
     return cases
 
 
+def news_from_applicant() -> Any:
+    """True for a case with a message or document from the applicant that nobody handling it
+    has seen yet (it is seen when a colleague opens the case). One subquery per page, not a
+    query per row."""
+    from loket.cases.models import CaseMessage
+    from loket.notifications.models import StaffNotification
+
+    unread_message = CaseMessage.objects.filter(
+        case=OuterRef("pk"), sender=CaseMessage.Sender.APPLICANT, read_at__isnull=True
+    )
+    unread_notice = StaffNotification.objects.filter(
+        case=OuterRef("pk"), kind__in=StaffNotification.FROM_RESIDENT, read_at__isnull=True
+    )
+    return Exists(unread_message) | Exists(unread_notice)
+
+
 def case_queue(user: Any, filters: QueueFilters, *, cursor: str = "", size: int = 50) -> QueuePage:
     """One page of the queue, earliest deadline first, after ``cursor``."""
     cases = case_queue_queryset(user, filters)
@@ -182,7 +198,11 @@ def case_queue(user: Any, filters: QueueFilters, *, cursor: str = "", size: int 
     ids = list(cases.order_by("due_at", "pk").values_list("pk", flat=True)[: size + 1])
     # The related catalogue rows (products, steps, teams...) are few, small and rarely change:
     # they come from a per-process cache instead of being joined or fetched on every request.
-    by_id = Case.objects.prefetch_related("assignee").in_bulk(ids)
+    by_id = (
+        Case.objects.prefetch_related("assignee")
+        .annotate(news_from_applicant=news_from_applicant())
+        .in_bulk(ids)
+    )
     attach_catalogue(list(by_id.values()))
     rows = [by_id[pk] for pk in ids]
     next_cursor = _encode(rows[size - 1]) if len(rows) > size else None
