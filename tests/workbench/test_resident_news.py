@@ -64,9 +64,14 @@ def test_a_document_tells_the_assignee_only(team: dict[str, Any]) -> None:
 
 def test_no_message_no_notification(team: dict[str, Any]) -> None:
     """Written in the same transaction: when the message is rolled back, so is the notice."""
-    with pytest.raises(RuntimeError), transaction.atomic():
+
+    @transaction.atomic
+    def send_then_fail() -> None:
         send_message(case=team["case"], text="Wordt teruggedraaid.")
         raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        send_then_fail()
     assert not StaffNotification.objects.exists()
 
 
@@ -102,9 +107,7 @@ def _row(page: str, reference: str) -> str:
 def test_the_marks_cost_no_query_per_row(
     client: Any, team: dict[str, Any], municipality_a: Any
 ) -> None:
-    cases = [
-        make_case(municipality=municipality_a, product_slug="kapvergunning") for _ in range(5)
-    ]
+    cases = [make_case(municipality=municipality_a, product_slug="kapvergunning") for _ in range(5)]
     client.force_login(team["anna"])
     url = reverse("workbench:case_list")
     client.get(url, {"scope": "team"})  # warm the per-process catalogue cache
