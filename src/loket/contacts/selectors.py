@@ -35,14 +35,9 @@ class SearchResults:
     articles: list[Article] = field(default_factory=list)
     products: list[Hit] = field(default_factory=list)
 
+    # What the query already says about a resident not found, for the new-resident form. Never
+    # put in a URL (it may be a BSN): the workbench keeps it in the session behind a key.
     prefill_data: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def prefill(self) -> str:
-        """What the query already says about a resident not found, for the new-resident form."""
-        from urllib.parse import urlencode
-
-        return urlencode(self.prefill_data)
 
     @property
     def identifies_one_person(self) -> bool:
