@@ -62,3 +62,49 @@ def test_a_real_move_is_still_shown_and_old_no_op_events_are_hidden(
     assert page.count(MOVED) == 1
     extended = case.events.get(kind=CaseEvent.Kind.EXTENDED)
     assert extended.due_before == before and extended.due_after == case.due_at
+
+
+def test_selects_offer_a_dutch_empty_choice(
+    client: Any, catalogue: None, staff_a: Any, municipality_a: Any
+) -> None:
+    case = make_case(municipality=municipality_a, product_slug="kapvergunning")
+    client.force_login(staff_a)
+    page = client.get(reverse("workbench:case_detail", args=[case.uuid])).content.decode()
+    assert '<option value="" selected>- Kies -</option>' in page
+    assert "Select an option" not in page and "---------" not in page
+
+
+def test_an_optional_field_says_so_once(
+    client: Any, catalogue: None, staff_a: Any, municipality_a: Any
+) -> None:
+    from loket.portal.forms import UploadForm, WithdrawForm
+
+    case = make_case(municipality=municipality_a, product_slug="kapvergunning")
+    client.force_login(staff_a)
+    page = client.get(reverse("workbench:case_detail", args=[case.uuid])).content.decode()
+    assert "(niet verplicht) <span" not in page and "(niet verplicht) (niet verplicht)" not in page
+    assert 'Toelichting <span class="muted">(niet verplicht)</span>' in page  # the step form
+    assert 'Reageren vóór <span class="muted">(niet verplicht)</span>' in page  # suspend
+    case = case_suspend(case=case, reason="Stuur de foto", actor=staff_a)
+    page = client.get(reverse("workbench:case_detail", args=[case.uuid])).content.decode()
+    assert page.count('Toelichting <span class="muted">(niet verplicht)</span>') == 1  # resume
+    # The resident's forms: the label itself no longer says it; their template does.
+    assert str(UploadForm().fields["note"].label) == "Toelichting"
+    assert str(WithdrawForm().fields["reason"].label) == "Waarom trekt u uw aanvraag in?"
+
+
+def test_the_staff_login_page_is_dutch_by_default(client: Any, staff_a: Any) -> None:
+    url = reverse("workbench:login")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    for dutch in ("Inloggen op de werkplek", "Gebruikersnaam", "Wachtwoord", ">Inloggen</button>"):
+        assert dutch in page
+    for english in ("Username", "Password", "Log in"):
+        assert english not in page
+    wrong = client.post(url, {"username": "worker-a", "password": "fout"}).content.decode()
+    assert "Uw gebruikersnaam en wachtwoord horen niet bij elkaar" in wrong
+    assert "Please enter" not in wrong and "correct" not in wrong
+    staff_a.is_active = False
+    staff_a.save()
+    inactive = client.post(url, {"username": "worker-a", "password": "secret-pass"})
+    assert inactive.status_code == 200
+    assert "Uw gebruikersnaam en wachtwoord horen niet bij elkaar" in inactive.content.decode()
