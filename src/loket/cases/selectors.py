@@ -8,6 +8,7 @@ import binascii
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -198,7 +199,7 @@ def case_queue(user: Any, filters: QueueFilters, *, cursor: str = "", size: int 
     ids = list(cases.order_by("due_at", "pk").values_list("pk", flat=True)[: size + 1])
     # The related catalogue rows (products, steps, teams...) are few, small and rarely change:
     # they come from a per-process cache instead of being joined or fetched on every request.
-    by_id = (
+    by_id: Mapping[Any, Case] = (
         Case.objects.prefetch_related("assignee")
         .annotate(news_from_applicant=news_from_applicant())
         .in_bulk(ids)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -30,7 +31,7 @@ class Job:
 
 
 def notify_staff(
-    *, users: list, kind: str, text: str, url: str, key: str, case: object = None
+    *, users: list, kind: str, text: str, url: str, key: str, case: Any = None
 ) -> int:
     made = 0
     now = timezone.now()

@@ -12,4 +12,4 @@ class WorkbenchConfig(AppConfig):
         # It serves the whole site (workbench, portal, admin), not only the workbench.
         from django.db.models import fields
 
-        fields.BLANK_CHOICE_LABEL = _("- Choose -")  # type: ignore[attr-defined]
+        fields.BLANK_CHOICE_LABEL = _("- Choose -")
