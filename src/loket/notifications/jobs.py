@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from datetime import timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -30,9 +30,7 @@ class Job:
     run: Callable[[], str]
 
 
-def notify_staff(
-    *, users: list, kind: str, text: str, url: str, key: str, case: Any = None
-) -> int:
+def notify_staff(*, users: list, kind: str, text: str, url: str, key: str, case: Any = None) -> int:
     made = 0
     now = timezone.now()
     for user in users:
