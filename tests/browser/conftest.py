@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connections
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -31,8 +32,16 @@ def chromium(live_server: Any, monkeypatch: Any) -> Any:
                 "--no-first-run",
             ],
         )
-        yield browser
-        browser.close()
+        try:
+            yield browser
+        finally:
+            # Playwright's sync API runs the test inside its own greenlet, and Django keeps
+            # database connections per context (asgiref.local), so a connection the test
+            # opened belongs to a context that ends with ``sync_playwright``: nothing would
+            # close it, and PostgreSQL could not drop the test database at the end ("being
+            # accessed by other users"). Close it here, still in the test's context.
+            connections.close_all()
+            browser.close()
 
 
 @pytest.fixture

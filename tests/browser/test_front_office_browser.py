@@ -96,3 +96,35 @@ def test_agent_answers_from_the_knowledge_base_and_registers_in_three_clicks(pag
     )
     # The single view now lists the contact.
     assert page.get_by_role("link", name="Grofvuil laten ophalen").is_visible()
+
+
+def test_search_by_bsn_keeps_the_bsn_out_of_every_address(page: Any) -> None:
+    """Issue 11: the search box is a POST form, so the BSN is in no URL the browser visits
+    (history, access log, Referer); one match opens the single view as before."""
+    catalogue_load()
+    town = MunicipalityFactory(slug="bsndorp", name="BSN-dorp")
+    StaffFactory(username="balie", role=Role.FRONT_OFFICE, municipalities=[town])
+    PersonFactory(municipality=town, bsn="111222333", first_name="Noor", surname="Hendriks")
+    visited: list[str] = []
+    page.on("request", lambda request: visited.append(request.url))
+
+    page.goto("/werkplek/inloggen")
+    page.fill("#id_username", "balie")
+    page.fill("#id_password", "secret-pass")
+    page.click("form.form button[type=submit]")
+    page.get_by_role("link", name="Klantcontact").click()
+    page.fill("#q", "111222333")
+    page.get_by_role("button", name="Zoeken").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Noor Hendriks"
+    assert "111222333" in page.content()  # on the page ...
+    assert visited and not [url for url in visited if "111222333" in url]  # ... in no URL
+
+    # An unknown BSN: the link to register the resident carries an opaque key, not the BSN.
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+        "link", name="Klantcontact"
+    ).click()
+    page.fill("#q", "123456782")
+    page.get_by_role("button", name="Zoeken").click()
+    page.get_by_role("link", name="Nieuwe inwoner registreren").last.click()
+    assert page.get_by_label("BSN").input_value() == "123456782"
+    assert not [url for url in visited if "123456782" in url]

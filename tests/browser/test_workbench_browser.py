@@ -56,3 +56,43 @@ def test_case_worker_moves_an_overdue_case_on(page: Any) -> None:
     assert timeline.locator("li").count() == 2
     first = timeline.locator("li").first.inner_text()
     assert "Controle volledigheid" in first and "Aanvraag is compleet" in first
+
+
+def test_queue_dates_stay_on_one_line_at_1440_pixels(browser_context: Any, tmp_path: Any) -> None:
+    """Issue 11: "16 mrt / 2026" wrapped at 1440 px. Every date and reference in the queue is
+    one line high; the screenshot is kept for a person to look at."""
+    catalogue_load()
+    from loket.cases.services import case_assign
+
+    # Long names squeeze the other columns, as in the demo.
+    town = MunicipalityFactory(slug="breeddorp", name="Breeddorp aan de Lange Vaart")
+    worker = StaffFactory(
+        username="behandelaar",
+        first_name="Maria-Magdalena",
+        last_name="van Oldenbarnevelt-Verschuren",
+        municipalities=[town],
+    )
+    for slug in ("kwijtschelding", "omgevingsvergunning", "kapvergunning"):
+        case_assign(
+            case=make_case(municipality=town, product_slug=slug), assignee=worker, actor=None
+        )
+    context = browser_context()
+    page = context.new_page()
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto("/werkplek/inloggen")
+    page.fill("#id_username", "behandelaar")
+    page.fill("#id_password", "secret-pass")
+    page.click("form.form button[type=submit]")
+    page.goto("/werkplek/zaken?scope=all")
+    cells = page.locator("table.table tbody td.nowrap")
+    assert cells.count() == 3
+    # One line box per cell: the text of a wrapped date would have two.
+    lines = cells.evaluate_all(
+        "cells => cells.map(c => { const r = document.createRange(); r.selectNodeContents(c);"
+        " return [c.innerText, new Set([...r.getClientRects()].map(x => Math.round(x.top))).size];"
+        " })"
+    )
+    assert all(count == 1 for _text, count in lines), lines
+    shot = tmp_path / "queue-1440.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000

@@ -340,6 +340,6 @@ def test_first_contact_resolution_per_channel_on_the_overview(
         )
     client.force_login(people["kcc"])
     page = client.get(reverse("workbench:dashboard")).content.decode()
-    row = page[page.index("Opgelost bij eerste contact, laatste 30 dagen") :]
+    row = page[page.index("Contacten van uw gemeenten, laatste 30 dagen") :]
     phone = row[row.index("telefoon") :]
     assert [cell.split(">")[-1] for cell in phone.split("</td>")[:3]] == ["3", "2", "67%"]

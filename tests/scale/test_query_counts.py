@@ -116,7 +116,7 @@ def test_front_office_search_and_person_page(
     agent = StaffFactory(username="kcc", role=Role.FRONT_OFFICE, municipalities=[town])
     client.force_login(agent)
     with django_assert_max_num_queries(25):
-        page = client.get(reverse("workbench:front_office"), {"q": "Inwoner"})
+        page = client.post(reverse("workbench:front_office"), {"q": "Inwoner"})
     assert page.content.decode().count("/werkplek/personen/") >= 20
     person = busy["cases"][0].initiator_person
     with django_assert_max_num_queries(25):

@@ -6,11 +6,12 @@ from __future__ import annotations
 import base64
 import binascii
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from loket.cases.models import Case
@@ -121,13 +122,28 @@ def attach_catalogue(cases: list[Case]) -> None:
                 setattr(case, relation, rows[value])
 
 
+def _scope(user: Any, scope: str) -> Q:
+    """``mine``: assigned to the user; ``team``: also their teams' cases (a user without a team:
+    everything they may see). A partner worker has no team: their partner is, so what was
+    handed to the partner is in their team queue, and while no colleague has picked it up it is
+    also theirs ("mine"). The same rule as ``contacts.selectors.requests_in_scope``."""
+    mine = Q(assignee=user)
+    partner_id = user.partner_id if user.is_partner_worker else None
+    if partner_id is not None:
+        mine |= Q(partner_id=partner_id, assignee__isnull=True)
+    if scope == "mine":
+        return mine
+    if partner_id is not None:
+        return mine | Q(partner_id=partner_id)
+    team_ids = list(user.team_ids)
+    return (mine | Q(team_id__in=team_ids)) if team_ids else Q()
+
+
 def case_queue_queryset(user: Any, filters: QueueFilters) -> QuerySet[Case]:
     now = timezone.now()
     cases = Case.objects.visible_to(user).filter(closed_at__isnull=not filters.closed)
-    if filters.scope == "mine":
-        cases = cases.filter(assignee=user)
-    elif filters.scope == "team" and not user.is_partner_worker:
-        cases = cases.filter(team_id__in=user.team_ids) if user.team_ids else cases
+    if filters.scope in ("mine", "team"):
+        cases = cases.filter(_scope(user, filters.scope))
     if filters.municipality:
         from loket.tenancy.models import Municipality
 
@@ -153,6 +169,22 @@ def case_queue_queryset(user: Any, filters: QueueFilters) -> QuerySet[Case]:
     return cases
 
 
+def news_from_applicant() -> Any:
+    """True for a case with a message or document from the applicant that nobody handling it
+    has seen yet (it is seen when a colleague opens the case). One subquery per page, not a
+    query per row."""
+    from loket.cases.models import CaseMessage
+    from loket.notifications.models import StaffNotification
+
+    unread_message = CaseMessage.objects.filter(
+        case=OuterRef("pk"), sender=CaseMessage.Sender.APPLICANT, read_at__isnull=True
+    )
+    unread_notice = StaffNotification.objects.filter(
+        case=OuterRef("pk"), kind__in=StaffNotification.FROM_RESIDENT, read_at__isnull=True
+    )
+    return Exists(unread_message) | Exists(unread_notice)
+
+
 def case_queue(user: Any, filters: QueueFilters, *, cursor: str = "", size: int = 50) -> QueuePage:
     """One page of the queue, earliest deadline first, after ``cursor``."""
     cases = case_queue_queryset(user, filters)
@@ -167,7 +199,11 @@ def case_queue(user: Any, filters: QueueFilters, *, cursor: str = "", size: int 
     ids = list(cases.order_by("due_at", "pk").values_list("pk", flat=True)[: size + 1])
     # The related catalogue rows (products, steps, teams...) are few, small and rarely change:
     # they come from a per-process cache instead of being joined or fetched on every request.
-    by_id = Case.objects.prefetch_related("assignee").in_bulk(ids)
+    by_id: Mapping[Any, Case] = (
+        Case.objects.prefetch_related("assignee")
+        .annotate(news_from_applicant=news_from_applicant())
+        .in_bulk(ids)
+    )
     attach_catalogue(list(by_id.values()))
     rows = [by_id[pk] for pk in ids]
     next_cursor = _encode(rows[size - 1]) if len(rows) > size else None
@@ -204,7 +240,11 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
                 status.set_at, "status", status.step.name, _name(status.set_by), status.note
             )
         )
+    from loket.cases.services import deadline_moved
+
     for event in case.events.select_related("actor"):
+        # Events recorded before issue 11 may carry a "change" to the same date: not shown.
+        moved = deadline_moved(event.due_before, event.due_after)
         entries.append(
             TimelineEntry(
                 event.at,
@@ -214,8 +254,8 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
                 event.reason,
                 extra={
                     "detail": event.detail,
-                    "before": event.due_before,
-                    "after": event.due_after,
+                    "before": event.due_before if moved else None,
+                    "after": event.due_after if moved else None,
                 },
             )
         )

@@ -414,6 +414,12 @@ def _recompute_deadlines(case: Case, *, resumed_at: datetime | None = None) -> N
     case.at_risk_at = case.due_at - original * (1 - settings.LOKET_AT_RISK_FRACTION)
 
 
+def deadline_moved(before: datetime | None, after: datetime | None) -> bool:
+    """A deadline change is recorded (and shown) only when the date changed: "moved from
+    30 November to 30 November" is not an event (issue 11)."""
+    return before is not None and after is not None and local_date(before) != local_date(after)
+
+
 @transaction.atomic
 def case_resume(
     *, case: Case, actor: Any, reason: str = "", expected_version: int | None = None
@@ -434,7 +440,9 @@ def case_resume(
         at=locked.now,
         actor=actor,
         reason=reason,
-        due_before=before,
+        # The resume always happened; the deadline change only when the date moved. The new
+        # date is kept: the resident is told the (unchanged) date to expect.
+        due_before=before if deadline_moved(before, current.due_at) else None,
         due_after=current.due_at,
     )
     history_record(
@@ -480,7 +488,7 @@ def case_extend(
         at=locked.now,
         actor=actor,
         reason=reason,
-        due_before=before,
+        due_before=before if deadline_moved(before, current.due_at) else None,
         due_after=current.due_at,
         detail=str(extension),
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from loket.cases.models import Case
 from loket.catalogue.models import Product
@@ -34,14 +35,9 @@ class SearchResults:
     articles: list[Article] = field(default_factory=list)
     products: list[Hit] = field(default_factory=list)
 
+    # What the query already says about a resident not found, for the new-resident form. Never
+    # put in a URL (it may be a BSN): the workbench keeps it in the session behind a key.
     prefill_data: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def prefill(self) -> str:
-        """What the query already says about a resident not found, for the new-resident form."""
-        from urllib.parse import urlencode
-
-        return urlencode(self.prefill_data)
 
     @property
     def identifies_one_person(self) -> bool:
@@ -184,22 +180,48 @@ def articles_for_person(person: Person, query: str) -> list[tuple[Hit, list[Arti
     return [(hit, by_product.get(hit.product.pk, [])) for hit in hits]
 
 
+def requests_in_scope(user: Any, scope: str) -> Any:
+    """Open hand-overs and callbacks of one queue scope, from what ``user`` may see.
+
+    ``mine``: assigned to the user; ``team``: addressed to one of their teams or assigned to
+    them; ``all``: everything they may see. A partner worker has no team: their partner is, so
+    what was handed to the partner is in their team queue, and while no colleague has picked
+    it up it is also theirs ("mine"), as the front office addressed it to them all.
+    """
+    requests = ContactRequest.objects.visible_to(user).open()
+    if scope == "all":
+        return requests
+    mine = Q(assignee=user)
+    partner_id = user.partner_id if user.is_partner_worker else None
+    if partner_id is not None:
+        mine |= Q(partner_id=partner_id, assignee__isnull=True)
+    if scope == "mine":
+        return requests.filter(mine)
+    team = mine | Q(team_id__in=list(user.team_ids))
+    if partner_id is not None:
+        team |= Q(partner_id=partner_id)
+    return requests.filter(team)
+
+
 def open_requests(user: Any, *, scope: str = "team") -> Any:
     """Open hand-overs and callbacks: overdue first, then by deadline."""
-    requests = ContactRequest.objects.visible_to(user).open()
-    if scope == "mine":
-        requests = requests.filter(assignee=user)
-    elif scope == "team":
-        requests = requests.filter(Q(team_id__in=list(user.team_ids)) | Q(assignee=user))
-    return requests.select_related(
-        "person", "organisation", "team", "partner", "assignee", "contact", "municipality"
-    ).order_by("due_at")
+    return (
+        requests_in_scope(user, scope)
+        .select_related(
+            "person", "organisation", "team", "partner", "assignee", "contact", "municipality"
+        )
+        .order_by("due_at")
+    )
 
 
 def request_counts(user: Any) -> dict[str, int]:
+    """The overview's "n open for you and your teams, m overdue": the team scope, counted."""
+    from django.db.models import Count
+
     now = timezone.now()
-    team = open_requests(user, scope="team")
-    return {"open": team.count(), "overdue": team.filter(due_at__lt=now).count()}
+    return requests_in_scope(user, "team").aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now))
+    )
 
 
 def offered_products(municipality: Municipality) -> Any:
@@ -217,31 +239,87 @@ class ChannelFigures:
     def rate(self) -> float:
         return self.resolved / self.contacts if self.contacts else 0.0
 
+    @property
+    def percent(self) -> int:
+        """Rounded half up: 2 of 3 is 67%."""
+        return (200 * self.resolved + self.contacts) // (2 * self.contacts) if self.contacts else 0
 
-def first_contact_resolution(user: Any, *, days: int = 30) -> list[ChannelFigures]:
+
+@dataclass(frozen=True)
+class FirstContactResolution:
+    """The figures and, in words, whose contacts they count: a figure without its basis would
+    read as the whole organisation's."""
+
+    basis: str
+    rows: list[ChannelFigures]
+
+
+def _fcr_basis(user: Any) -> tuple[Q, str]:
+    """Which contacts a user answers for, and the sentence that says so.
+
+    The front office and administrators answer for every contact of their municipalities. A
+    case worker or team lead sees only part of the contacts (need-to-know), mostly hand-overs
+    that were by definition not resolved on first contact, so their figure is that of the
+    contacts they or their teams registered; a partner worker's that of their partner.
+    """
+    from loket.accounts.models import User
+    from loket.contacts.models import FRONT_OFFICE_ROLES
+
+    if user.is_superuser or user.role in FRONT_OFFICE_ROLES:
+        return Q(), _("Contacts of your municipalities, last %(days)s days")
+    if user.is_partner_worker and user.partner_id is not None:
+        colleagues = User.objects.filter(partner_id=user.partner_id).values("pk")
+        return (
+            Q(registered_by__in=colleagues),
+            _("Contacts registered by %(partner)s, last %(days)s days"),
+        )
+    team_ids = list(user.team_ids)
+    if team_ids:
+        colleagues = User.objects.filter(teams__in=team_ids).values("pk")
+        return (
+            Q(registered_by=user) | Q(registered_by__in=colleagues),
+            _("Contacts you or your team registered, last %(days)s days"),
+        )
+    return Q(registered_by=user), _("Contacts you registered, last %(days)s days")
+
+
+def first_contact_resolution(user: Any, *, days: int = 30) -> FirstContactResolution:
     """Inbound contacts of the last ``days`` per channel, and how many were resolved on first
-    contact (seed 002: an organised first contact; the KCC's main figure)."""
+    contact (seed 002: an organised first contact; the KCC's main figure), counted over the
+    contacts ``user`` answers for (``_fcr_basis``), in the municipalities they work for.
+
+    Only counts leave this function, never a contact: the count may include contacts the user
+    may not open one by one (a colleague's hand-over to another team)."""
     from django.db.models import Count
 
     from loket.catalogue.models import Channel
     from loket.contacts.models import Contact
 
     since = timezone.now() - datetime.timedelta(days=days)
+    which, basis = _fcr_basis(user)
+    contacts = Contact.objects.all()
+    if not user.is_superuser:
+        contacts = contacts.filter(municipality_id__in=user.municipality_ids)
     rows = (
-        Contact.objects.visible_to(user)
-        .filter(occurred_at__gte=since, direction=Contact.Direction.INBOUND)
+        contacts.filter(which, occurred_at__gte=since, direction=Contact.Direction.INBOUND)
         .values("channel")
         .annotate(
             contacts=Count("pk"), resolved=Count("pk", filter=Q(resolved_on_first_contact=True))
         )
-        .order_by("-contacts")
+        .order_by("-contacts", "channel")
     )
-    return [
-        ChannelFigures(
-            channel=row["channel"],
-            label=str(Channel(row["channel"]).label) if row["channel"] in Channel.values else "",
-            contacts=row["contacts"],
-            resolved=row["resolved"],
-        )
-        for row in rows
-    ]
+    partner = getattr(user, "partner", None) if user.is_partner_worker else None
+    return FirstContactResolution(
+        basis=basis % {"days": days, "partner": partner or ""},
+        rows=[
+            ChannelFigures(
+                channel=row["channel"],
+                label=str(Channel(row["channel"]).label)
+                if row["channel"] in Channel.values
+                else row["channel"],
+                contacts=row["contacts"],
+                resolved=row["resolved"],
+            )
+            for row in rows
+        ],
+    )

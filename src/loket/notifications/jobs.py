@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -29,14 +30,20 @@ class Job:
     run: Callable[[], str]
 
 
-def notify_staff(*, users: list, kind: str, text: str, url: str, key: str) -> int:
+def notify_staff(*, users: list, kind: str, text: str, url: str, key: str, case: Any = None) -> int:
     made = 0
     now = timezone.now()
     for user in users:
         try:
             with transaction.atomic():
                 StaffNotification.objects.create(
-                    user=user, kind=kind, text=text[:300], url=url, dedupe_key=key, created_at=now
+                    user=user,
+                    kind=kind,
+                    text=text[:300],
+                    url=url,
+                    dedupe_key=key,
+                    created_at=now,
+                    case=case,
                 )
                 made += 1
         except IntegrityError:

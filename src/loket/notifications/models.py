@@ -222,12 +222,17 @@ class JobRun(models.Model):
 
 class StaffNotification(models.Model):
     """Something a colleague should know in the workbench: a new assignment, a case at risk,
-    an overdue callback."""
+    an overdue callback, a message or document the applicant sent."""
 
     class Kind(models.TextChoices):
         ASSIGNED = "assigned", _("assigned to you")
         AT_RISK = "at_risk", _("at risk of missing its norm")
         OVERDUE_CALLBACK = "overdue_callback", _("callback overdue")
+        RESIDENT_MESSAGE = "resident_message", _("message from the applicant")
+        RESIDENT_DOCUMENT = "resident_document", _("document from the applicant")
+
+    # What the applicant sent: unread, they mark the case in the queue until it is opened.
+    FROM_RESIDENT = (Kind.RESIDENT_MESSAGE, Kind.RESIDENT_DOCUMENT)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -235,6 +240,9 @@ class StaffNotification(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     text = models.CharField(max_length=300)
     url = models.CharField(max_length=300)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     dedupe_key = models.CharField(max_length=200)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)

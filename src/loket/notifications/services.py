@@ -187,3 +187,33 @@ def staff_notifications_read(user: Any) -> int:
     return StaffNotification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def staff_notify_from_resident(*, case: Any, kind: str, text: str, key: str) -> int:
+    """Tell the people handling ``case`` that the applicant sent something (issue 11): its
+    assignee, or else every colleague of its team or partner. Called inside the transaction
+    that stores the message or document, so the notification exists exactly when it does.
+    Returns how many colleagues were told."""
+    from loket.notifications.jobs import _team_members, notify_staff
+
+    return notify_staff(
+        users=_team_members(case),
+        kind=kind,
+        text=f"{case.identification} ({case.product.name_nl}): {text}",
+        url=reverse("workbench:case_detail", kwargs={"uuid": case.uuid}),
+        key=key,
+        case=case,
+    )
+
+
+def staff_case_opened(*, case: Any) -> None:
+    """A colleague opened the case: what the applicant sent counts as read, for the queue's
+    mark and in everyone's notifications (the mirror of the resident's "messages from the
+    municipality are read when the case page is opened")."""
+    from loket.notifications.models import StaffNotification
+
+    now = timezone.now()
+    StaffNotification.objects.filter(
+        case=case, kind__in=StaffNotification.FROM_RESIDENT, read_at__isnull=True
+    ).update(read_at=now)
+    case.messages.filter(sender="applicant", read_at__isnull=True).update(read_at=now)

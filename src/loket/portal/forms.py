@@ -29,7 +29,7 @@ class UploadForm(forms.Form):
         help_text=_("PDF, JPG, PNG, DOCX, ODT or TXT."),
     )
     note = forms.CharField(
-        label=_("Explanation (optional)"),
+        label=_("Explanation"),  # the template adds "(optional)"
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -38,7 +38,7 @@ class UploadForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why do you withdraw your request? (optional)"),
+        label=_("Why do you withdraw your request?"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),

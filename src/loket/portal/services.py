@@ -28,6 +28,8 @@ from loket.cases.services import (
 from loket.catalogue.models import Channel, Product
 from loket.contacts.models import Contact, Person
 from loket.history.services import history_record
+from loket.notifications.models import StaffNotification
+from loket.notifications.services import staff_notify_from_resident
 from loket.portal.identity import Resident
 from loket.portal.models import DraftUpload, LoginLink
 from loket.tenancy.models import Municipality
@@ -173,6 +175,13 @@ def send_requested_document(*, case: Case, upload: Any, note: str = "") -> CaseD
     document = case_add_document(case=case, upload=upload, actor=None, from_applicant=True)
     if note.strip():
         case_send_message(case=case, text=note, from_applicant=True)
+    staff_notify_from_resident(
+        case=case,
+        kind=StaffNotification.Kind.RESIDENT_DOCUMENT,
+        text=f"de aanvrager stuurde “{document.name}”."
+        + (" Met een bericht." if note.strip() else ""),
+        key=f"resident_document:{document.pk}",
+    )
     case.refresh_from_db()
     if case.suspended_at is not None:
         case_resume(
@@ -183,10 +192,18 @@ def send_requested_document(*, case: Case, upload: Any, note: str = "") -> CaseD
     return document
 
 
+@transaction.atomic
 def send_message(*, case: Case, text: str) -> CaseMessage:
     if case.closed_at is not None:
         raise PortalRefused(_("This request is closed. Ask a new question instead."))
-    return case_send_message(case=case, text=text, from_applicant=True)
+    message = case_send_message(case=case, text=text, from_applicant=True)
+    staff_notify_from_resident(
+        case=case,
+        kind=StaffNotification.Kind.RESIDENT_MESSAGE,
+        text="nieuw bericht van de aanvrager.",
+        key=f"resident_message:{message.pk}",
+    )
+    return message
 
 
 def withdraw(*, case: Case, reason: str = "") -> Case:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.models import User
@@ -40,7 +41,7 @@ class StatusForm(VersionForm):
         help_text=_("Needed when the step closes the case."),
     )
     note = forms.CharField(
-        label=_("Explanation (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -63,7 +64,7 @@ class SuspendForm(VersionForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     respond_before = forms.DateField(
-        label=_("Respond before (optional)"),
+        label=_("Respond before"),
         required=False,
         help_text=_("Awb art. 4:5. Empty: two weeks, moved to a working day."),
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -77,7 +78,7 @@ class MessageForm(forms.Form):
 
 
 class ResumeForm(VersionForm):
-    reason = forms.CharField(label=_("Explanation (optional)"), required=False)
+    reason = forms.CharField(label=_("Explanation"), required=False)
 
 
 class ResultForm(VersionForm):
@@ -148,3 +149,18 @@ class BulkAssignForm(forms.Form):
             .distinct()
             .order_by("first_name")
         )
+
+
+class StaffLoginForm(AuthenticationForm):
+    """Django's login form with the workbench's own (Dutch by default) labels and messages,
+    so the login page speaks the language of the rest of the workbench."""
+
+    error_messages = {
+        "invalid_login": _("Your username and password did not match. Please try again."),
+        "inactive": _("This account is not active. Ask your administrator."),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Username")
+        self.fields["password"].label = _("Password")

@@ -7,6 +7,7 @@ Thin views: the queries are in ``loket.contacts.selectors``, the changes in
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, cast
 
 from django.contrib import messages
@@ -46,18 +47,43 @@ def _channel(request: HttpRequest) -> str:
     return str(request.session.get(SESSION_CHANNEL, "telefoon"))
 
 
+SESSION_PREFILL = "front_office_prefill"
+
+
 @login_required
 def front_office(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    """The search is a POST (with CSRF) and its results are the POST's response: a BSN, birth
+    date or phone number typed here never appears in a URL, so never in access logs, browser
+    history or a Referer header. A GET shows the empty box; ``?q=`` is ignored, not echoed."""
+    if request.method != "POST" and request.GET:
+        # An old bookmark or a hand-made ?q=<BSN>: not searched, and the address is cleaned.
+        return redirect("workbench:front_office")
+    query = request.POST.get("q", "").strip() if request.method == "POST" else ""
     results = selectors.front_office_search(_user(request), query) if query else None
     if results is not None and results.identifies_one_person:
         # BSN, address, phone or e-mail that points at exactly one resident: open them at once.
         return redirect("workbench:person_detail", uuid=results.persons[0].uuid)
+    prefill = ""
+    if results is not None and results.empty and results.prefill_data:
+        # "Register a new resident" with what the query said, by an opaque key in the session.
+        prefill = secrets.token_urlsafe(16)
+        stored = dict(request.session.get(SESSION_PREFILL, {}))
+        stored = dict(list(stored.items())[-9:])  # a few at most
+        stored[prefill] = results.prefill_data
+        request.session[SESSION_PREFILL] = stored
     return render(
         request,
         "workbench/front_office.html",
-        {"query": query, "results": results},
+        {"query": query, "results": results, "prefill": prefill},
     )
+
+
+def _prefill(request: HttpRequest) -> dict[str, str]:
+    """What a search for an unknown resident already said (BSN, postcode, house number)."""
+    stored = request.session.get(SESSION_PREFILL, {})
+    data = stored.get(request.GET.get("gegevens", ""), {})
+    allowed = ("bsn", "postcode", "house_number")
+    return {key: str(value) for key, value in data.items() if key in allowed}
 
 
 def _person(request: HttpRequest, uuid: Any) -> Person:
@@ -140,7 +166,13 @@ def person_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
             "answers": selectors.articles_for_person(person, question) if question else None,
             "channel": _channel(request),
             "channels": fo.CHANNEL_CHOICES,
-            "contact_form": _contact_form(request, municipality=person.municipality, person=person),
+            # What the agent typed is what was asked: it goes with the contact (issue 11).
+            "contact_form": _contact_form(
+                request,
+                municipality=person.municipality,
+                person=person,
+                initial={"text": question},
+            ),
             "now": timezone.now(),
         },
     )
@@ -179,6 +211,27 @@ def person_answer(request: HttpRequest, uuid: Any) -> HttpResponse:
     return redirect("workbench:person_detail", uuid=person.uuid)
 
 
+def _chosen(request: HttpRequest, municipality: Municipality | None) -> dict[str, Any]:
+    """What the agent chose on the resident's page: the question they typed (``vraag``) goes
+    into "what was asked and said", and the product they picked (``product``) gives the
+    subject, whatever the wegwijzer listed first."""
+    initial: dict[str, Any] = {}
+    question = request.GET.get("vraag", "").strip()[:2000]
+    if question:
+        initial["text"] = question
+    chosen = request.GET.get("product", "")
+    if chosen.isdigit():
+        products = (
+            selectors.offered_products(municipality)
+            if municipality is not None
+            else Product.objects.filter(is_active=True)
+        )
+        product = products.filter(pk=int(chosen)).first()
+        if product is not None:
+            initial.update(product=product.pk, subject=product.name_nl)
+    return initial
+
+
 @login_required
 def contact_new(request: HttpRequest) -> HttpResponse:
     """The full contact form, for a person, an organisation or nobody (anonymous)."""
@@ -206,10 +259,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
             municipality=municipality,
             person=person,
             organisation=organisation,
-            initial={
-                **initial,
-                **({"product": source["product"]} if source.get("product") else {}),
-            },
+            initial={**initial, **_chosen(request, municipality)},
         )
         return render(
             request,
@@ -278,7 +328,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     municipalities = municipalities_for_staff(user)
     if request.method != "POST":
-        form = fo.PersonForm(initial=request.GET.dict())
+        form = fo.PersonForm(initial=_prefill(request))
         return render(
             request,
             "workbench/person_form.html",

@@ -164,7 +164,12 @@ class ContactForm(forms.Form):
         initial=Contact.Direction.INBOUND,
         widget=forms.RadioSelect,
     )
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=200,
+        required=False,
+        help_text=_("Empty: the name of the product chosen below."),
+    )
     text = forms.CharField(
         label=_("What was asked and said"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -218,6 +223,12 @@ class ContactForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if not data.get("subject", "").strip() and "subject" not in self.errors:
+            # The subject follows the product the agent chose, not a search hit (issue 11).
+            if data.get("product") is not None:
+                data["subject"] = data["product"].name_nl
+            else:
+                self.add_error("subject", _("Give a subject, or choose the product it is about."))
         outcome = data.get("outcome")
         if outcome in (Contact.Outcome.HANDED_OVER, Contact.Outcome.CALLBACK) and not data.get(
             "receiver"

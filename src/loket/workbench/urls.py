@@ -2,13 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from loket.workbench import front_office, views
+from loket.workbench.forms import StaffLoginForm
 
 app_name = "workbench"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path(
         "inloggen",
-        auth_views.LoginView.as_view(template_name="workbench/login.html"),
+        auth_views.LoginView.as_view(
+            template_name="workbench/login.html", authentication_form=StaffLoginForm
+        ),
         name="login",
     ),
     path("uitloggen", auth_views.LogoutView.as_view(), name="logout"),

@@ -32,6 +32,7 @@ from loket.contacts.models import Contact
 from loket.contacts.selectors import first_contact_resolution, request_counts
 from loket.history.models import ChangeRecord
 from loket.history.services import history_record
+from loket.notifications.services import staff_case_opened
 from loket.tenancy.selectors import municipalities_for_staff
 from loket.workbench import forms as wb
 
@@ -172,6 +173,8 @@ def _detail(
     if status == 200:
         # Seeing personal data is logged (AVG art. 5 lid 2: accountability).
         history_record(instance=case, action="view", actor=request.user)
+        # What the applicant sent has now been seen: the queue's "new message" mark goes.
+        staff_case_opened(case=case)
     return render(
         request,
         "workbench/case_detail.html",
