@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0004_casemessage_case_awaiting_until_case_form_data_and_more'),
-        ('notifications', '0001_initial'),
+        ('notifications', '0002_outbox_order_and_unknown_fate'),
     ]
 
     operations = [
