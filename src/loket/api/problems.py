@@ -115,3 +115,15 @@ def api_not_found(request: HttpRequest) -> JsonResponse:
         request.get_full_path(),
     )
     return JsonResponse(body, status=404, content_type=PROBLEM)
+
+
+def api_bad_request(request: HttpRequest, message: str) -> JsonResponse:
+    """400 for a parameter refused before an API view could parse it."""
+    body = problem(
+        status.HTTP_400_BAD_REQUEST,
+        _("Bad request"),
+        message or _("The request cannot be understood."),
+        "bad-request",
+        request.get_full_path(),
+    )
+    return JsonResponse(body, status=400, content_type=PROBLEM)

@@ -30,6 +30,7 @@ from loket.history.services import history_record
 from loket.knowledge import services as knowledge_services
 from loket.knowledge.models import Article
 from loket.knowledge.services import can_edit_articles
+from loket.lib.params import id_param, parse_id, uuid_param
 from loket.tenancy.models import Municipality
 from loket.tenancy.selectors import municipalities_for_staff
 from loket.workbench import front_office_forms as fo
@@ -184,17 +185,25 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     """The full contact form, for a person, an organisation or nobody (anonymous)."""
     user = _user(request)
     source = request.POST if request.method == "POST" else request.GET
-    person = _person(request, source["persoon"]) if source.get("persoon") else None
+    person_id, organisation_id, article_id = (
+        uuid_param(source, name) for name in ("persoon", "organisatie", "artikel")
+    )
+    person = _person(request, person_id) if person_id else None
     organisation = (
-        get_object_or_404(Organisation.objects.visible_to(user), uuid=source["organisatie"])
-        if source.get("organisatie")
+        get_object_or_404(Organisation.objects.visible_to(user), uuid=organisation_id)
+        if organisation_id
         else None
     )
-    article = get_object_or_404(Article, uuid=source["artikel"]) if source.get("artikel") else None
+    article = get_object_or_404(Article, uuid=article_id) if article_id else None
     party = person or organisation
     municipality = party.municipality if party is not None else None
     if municipality is None:
-        chosen = source.get("municipality")
+        # A posted choice is the form's field (it says what is wrong); in the address it is a 400.
+        chosen = (
+            parse_id(source.get("municipality", ""))
+            if request.method == "POST"
+            else id_param(source, "municipality")
+        )
         mine = municipalities_for_staff(user)
         municipality = mine.filter(pk=chosen).first() if chosen else None
         if municipality is None and mine.count() == 1:
@@ -208,7 +217,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
             organisation=organisation,
             initial={
                 **initial,
-                **({"product": source["product"]} if source.get("product") else {}),
+                **({"product": product} if (product := id_param(source, "product")) else {}),
             },
         )
         return render(
@@ -285,7 +294,8 @@ def person_new(request: HttpRequest) -> HttpResponse:
             {"form": form, "municipalities": municipalities},
         )
     form = fo.PersonForm(request.POST)
-    municipality = municipalities.filter(pk=request.POST.get("municipality") or 0).first()
+    chosen = parse_id(request.POST.get("municipality", ""))
+    municipality = municipalities.filter(pk=chosen).first() if chosen else None
     if municipality is None and municipalities.count() == 1:
         municipality = municipalities.first()
     existing = None
@@ -348,7 +358,8 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
     form = fo.OrganisationForm(request.POST or None)
     existing = None
     if request.method == "POST":
-        municipality = municipalities.filter(pk=request.POST.get("municipality") or 0).first()
+        chosen = parse_id(request.POST.get("municipality", ""))
+        municipality = municipalities.filter(pk=chosen).first() if chosen else None
         if municipality is None and municipalities.count() == 1:
             municipality = municipalities.first()
         if municipality is None:

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,7 @@ from loket.contacts.models import Contact
 from loket.contacts.selectors import first_contact_resolution, request_counts
 from loket.history.models import ChangeRecord
 from loket.history.services import history_record
+from loket.lib.params import BadParameter, parse_uuid
 from loket.tenancy.selectors import municipalities_for_staff
 from loket.workbench import forms as wb
 
@@ -337,12 +338,17 @@ def case_action(request: HttpRequest, uuid: str, action: str) -> HttpResponse:
 @require_POST
 def bulk_assign(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    uuids = [parse_uuid(value) for value in request.POST.getlist("case") if value]
+    if None in uuids:
+        raise BadParameter("case", _("A chosen case is not a case identifier (a uuid)."))
     form = wb.BulkAssignForm(request.POST, user=user)
-    back = reverse("workbench:case_list") + "?" + request.POST.get("back", "")
+    # The queue's filters to return to, re-encoded: nothing else of the posted text gets into
+    # the Location header.
+    back_query = QueryDict(request.POST.get("back", "")).urlencode()
+    back = reverse("workbench:case_list") + "?" + back_query
     if not form.is_valid():
         messages.error(request, _("Choose cases and a colleague."))
         return redirect(back)
-    uuids = [value for value in request.POST.getlist("case") if value]
     assigned, refused = 0, []
     for case in Case.objects.visible_to(user).filter(uuid__in=uuids):
         try:
