@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from loket.cases.models import Case, CaseDocument
 from loket.catalogue.models import Channel
+from loket.lib import limits
 
 
 class StepSerializer(serializers.Serializer):
@@ -100,8 +101,10 @@ class CaseSerializer(serializers.ModelSerializer):
 class CaseCreateSerializer(serializers.Serializer):
     municipality = serializers.SlugField(help_text=_("The municipality's slug, e.g. “waterdal”."))
     product = serializers.SlugField(help_text=_("The product's slug, e.g. “parkeervergunning”."))
-    subject = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    subject = serializers.CharField(max_length=limits.SHORT)
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.DESCRIPTION
+    )
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.WEB)
     initiator = serializers.UUIDField(
         required=False, allow_null=True, help_text=_("The uuid of the applicant (a person).")
@@ -111,19 +114,23 @@ class CaseCreateSerializer(serializers.Serializer):
 class StatusChangeSerializer(serializers.Serializer):
     step = serializers.SlugField(help_text=_("Code of the next status step."))
     result = serializers.SlugField(required=False, help_text=_("Needed when the step is final."))
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.REASON
+    )
     version = serializers.IntegerField(
         required=False, min_value=1, help_text=_("The version you saw; a stale change is refused.")
     )
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=limits.REASON)
     version = serializers.IntegerField(required=False, min_value=1)
 
 
 class ResumeSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.REASON
+    )
     version = serializers.IntegerField(required=False, min_value=1)
 
 

@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -65,6 +65,11 @@ def _person(request: HttpRequest, uuid: Any) -> Person:
     return get_object_or_404(
         Person.objects.visible_to(_user(request)).select_related("municipality"), uuid=uuid
     )
+
+
+def _form_field(form: Any, field: str | None) -> str | None:
+    """The form field a service refusal names, or None (the form's general errors)."""
+    return field if field and field in form.fields else None
 
 
 def _contact_form(
@@ -310,7 +315,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
             form.add_error(exists.field, str(exists.message))
             existing = exists.existing
         except ContactRefused as refused:
-            form.add_error(refused.field, str(refused.message))
+            form.add_error(_form_field(form, refused.field), str(refused.message))
         else:
             messages.success(request, _("%(name)s is registered.") % {"name": person})
             return redirect("workbench:person_detail", uuid=person.uuid)
@@ -339,7 +344,7 @@ def person_edit(request: HttpRequest, uuid: Any) -> HttpResponse:
             form.add_error(exists.field, str(exists.message))
             existing = exists.existing
         except ContactRefused as refused:
-            form.add_error(refused.field, str(refused.message))
+            form.add_error(_form_field(form, refused.field), str(refused.message))
         else:
             messages.success(request, _("The details were saved."))
             return redirect("workbench:person_detail", uuid=person.uuid)
@@ -372,6 +377,8 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
             except PartyExists as exists:
                 form.add_error(exists.field, str(exists.message))
                 existing = exists.existing
+            except ContactRefused as refused:
+                form.add_error(_form_field(form, refused.field), str(refused.message))
             else:
                 messages.success(request, _("%(name)s is registered.") % {"name": organisation})
                 return redirect("workbench:organisation_detail", uuid=organisation.uuid)
@@ -391,11 +398,15 @@ def organisation_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            services.contact_person_add(
-                organisation=organisation, data=form.cleaned_data, actor=user
-            )
-            messages.success(request, _("The contact person was added."))
-            return redirect("workbench:organisation_detail", uuid=organisation.uuid)
+            try:
+                services.contact_person_add(
+                    organisation=organisation, data=form.cleaned_data, actor=user
+                )
+            except ContactRefused as refused:
+                form.add_error(_form_field(form, refused.field), str(refused.message))
+            else:
+                messages.success(request, _("The contact person was added."))
+                return redirect("workbench:organisation_detail", uuid=organisation.uuid)
         status = 400
     else:
         history_record(instance=organisation, action="view", actor=user)
@@ -467,9 +478,13 @@ def _article_form_page(request: HttpRequest, article: Article) -> HttpResponse:
     )
     if request.method == "POST":
         if form.is_valid():
-            saved = knowledge_services.article_save(article=form.instance, actor=user)
-            messages.success(request, _("The article was saved."))
-            return redirect("workbench:article_detail", uuid=saved.uuid)
+            try:
+                saved = knowledge_services.article_save(article=form.instance, actor=user)
+            except ValidationError as refused:
+                form.add_error(None, refused)
+            else:
+                messages.success(request, _("The article was saved."))
+                return redirect("workbench:article_detail", uuid=saved.uuid)
         return render(
             request, "workbench/article_form.html", {"form": form, "article": article}, status=400
         )

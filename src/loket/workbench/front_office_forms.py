@@ -17,6 +17,7 @@ from loket.catalogue.models import Channel, Product
 from loket.contacts.models import Contact, ContactPerson, ContactRequest, Organisation, Person
 from loket.contacts.services import Receiver
 from loket.knowledge.models import Article
+from loket.lib import limits
 from loket.lib.identifiers import normalise_postcode
 from loket.lib.phone import clean_phone
 from loket.organisation.models import Partner, Team
@@ -164,9 +165,12 @@ class ContactForm(forms.Form):
         initial=Contact.Direction.INBOUND,
         widget=forms.RadioSelect,
     )
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = forms.CharField(label=_("Subject"), max_length=limits.SHORT)
     text = forms.CharField(
-        label=_("What was asked and said"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What was asked and said"),
+        required=False,
+        max_length=limits.TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     product = forms.ModelChoiceField(
         queryset=Product.objects.none(), label=_("Product"), required=False, empty_label="—"
@@ -263,7 +267,9 @@ class RequestCloseForm(forms.Form):
         label=_("How did it end?"), choices=ContactRequest.Outcome.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(
-        label=_("What was agreed with the resident"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What was agreed with the resident"),
+        max_length=limits.REASON,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -293,6 +299,13 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args: Any, municipalities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from loket.knowledge.services import TEXT_LIMITS
+
+        for name, limit in TEXT_LIMITS.items():
+            field = cast(forms.CharField, self.fields[name])
+            field.max_length = limit
+            field.validators.append(MaxLengthValidator(limit))
+            field.widget.attrs["maxlength"] = str(limit)
         cast(forms.ModelChoiceField, self.fields["product"]).queryset = Product.objects.filter(
             is_active=True
         ).order_by("name_nl")

@@ -327,6 +327,8 @@ def case_action(request: HttpRequest, uuid: str, action: str) -> HttpResponse:
     try:
         handle(case, request.user, form.cleaned_data, form)
     except CaseRefused as refused:
+        if refused.field in form.fields:
+            form.add_error(refused.field, str(refused.message))
         return _detail(
             request, case, bound={action: form}, error=str(refused.message), status=refused.status
         )
