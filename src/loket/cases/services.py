@@ -44,7 +44,7 @@ from loket.cases.models import (
 from loket.catalogue.models import Channel, Product, ResultType, StatusStep
 from loket.contacts.models import Organisation, Person
 from loket.history.services import history_record
-from loket.lib import limits
+from loket.lib import limits, uploads
 from loket.lib.calendar import (
     Term,
     TermUnit,
@@ -663,8 +663,9 @@ ALLOWED_DOCUMENTS = {
 def check_upload(upload: File) -> tuple[str, str]:
     """``(name, content_type)`` of an acceptable upload, or InvalidInput saying why not.
 
-    The type is decided by the extension *and* the file's first bytes, never by what the
-    browser claims.
+    The type is decided by the extension *and* the file's contents, never by what the
+    browser claims: the first bytes, and for Office documents and text what is inside
+    (``loket.lib.uploads``: a real OOXML/ODF package, UTF-8 text without NUL bytes).
     """
     name = (upload.name or "document").rsplit("/", 1)[-1][:200]
     limit = settings.LOKET_MAX_UPLOAD_MB * 1024 * 1024
@@ -688,6 +689,15 @@ def check_upload(upload: File) -> tuple[str, str]:
         raise InvalidInput(
             _("The file's contents do not match its type (.%(ext)s).") % {"ext": extension}
         )
+    try:
+        if extension in uploads.PACKAGES:
+            uploads.check_package(upload, extension)  # type: ignore[arg-type]
+        elif extension == "txt":
+            uploads.check_text(upload)  # type: ignore[arg-type]
+    except uploads.NotWhatItSays as refused:
+        raise InvalidInput(str(refused), field="file") from None
+    finally:
+        upload.seek(0)
     return name, content_type
 
 
