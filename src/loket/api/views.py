@@ -23,14 +23,18 @@ from rest_framework.views import APIView
 
 from loket.api import serializers as s
 from loket.cases import services
+from loket.cases.services import ALLOWED_DOCUMENTS
 from loket.cases.models import Case, CaseDocument
 from loket.cases.selectors import QueueFilters, case_queue
 from loket.catalogue.models import Product
 from loket.contacts.models import Person
+from loket.lib.params import parse_id
 from loket.tenancy.selectors import municipalities_for_staff
 
-PROBLEM = OpenApiResponse(OpenApiTypes.OBJECT, description="application/problem+json")
-ERRORS = {400: PROBLEM, 401: PROBLEM, 404: PROBLEM, 409: PROBLEM}
+PROBLEM = OpenApiResponse(s.ProblemSerializer, description="Problem (RFC 9457)")
+ERRORS = {code: PROBLEM for code in (400, 401, 403, 404, 409, 429)}
+# What a document download can be: the types ``check_upload`` accepts.
+DOCUMENT_TYPES = sorted({content_type for content_type, _magic in ALLOWED_DOCUMENTS.values()})
 
 
 def _case(request: Request, uuid: Any) -> Case:
@@ -80,13 +84,16 @@ class CaseCollection(APIView):
         due = params.get("dueState", "")
         if due not in ("", "on_track", "at_risk", "overdue", "suspended"):
             raise _invalid("dueState", _("One of on_track, at_risk, overdue, suspended."))
+        assignee = params.get("assignee", "")
+        if assignee not in ("", "none") and parse_id(assignee) is None:
+            raise _invalid("assignee", _("A user id (a whole number) or “none”."))
         filters = QueueFilters(
             scope="all",
             municipality=params.get("municipality", ""),
             product=params.get("product", ""),
             status=params.get("status", ""),
             due=due,
-            assignee=params.get("assignee", ""),
+            assignee=assignee,
             closed=params.get("closed", "false").lower() == "true",
         )
         page = case_queue(request.user, filters, cursor=params.get("after", ""), size=size)
@@ -297,7 +304,10 @@ class CaseDocuments(APIView):
 class CaseDocumentContent(APIView):
     @extend_schema(
         operation_id="cases_documents_retrieve",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS},
+        responses={
+            **{(200, content_type): OpenApiTypes.BINARY for content_type in DOCUMENT_TYPES},
+            **ERRORS,
+        },
     )
     def get(self, request: Request, uuid: Any, document: Any) -> FileResponse:
         case = _case(request, uuid)
