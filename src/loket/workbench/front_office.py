@@ -30,7 +30,8 @@ from loket.history.services import history_record
 from loket.knowledge import services as knowledge_services
 from loket.knowledge.models import Article
 from loket.knowledge.services import can_edit_articles
-from loket.lib.params import id_param, parse_id, uuid_param
+from loket.lib import limits
+from loket.lib.params import id_param, parse_id, text_param, uuid_param
 from loket.tenancy.models import Municipality
 from loket.tenancy.selectors import municipalities_for_staff
 from loket.workbench import front_office_forms as fo
@@ -166,16 +167,20 @@ def person_answer(request: HttpRequest, uuid: Any) -> HttpResponse:
         Article.objects.for_municipality(person.municipality), uuid=form.cleaned_data["article"]
     )
     channel = form.cleaned_data["channel"]
-    contact = services.contact_register(
-        municipality=person.municipality,
-        actor=user,
-        channel=channel,
-        subject=article.title_nl,
-        text=request.POST.get("vraag", "")[:2000],
-        outcome=Contact.Outcome.ANSWERED,
-        person=person,
-        article=article,
-    )
+    try:
+        contact = services.contact_register(
+            municipality=person.municipality,
+            actor=user,
+            channel=channel,
+            subject=article.title_nl,
+            text=text_param(request.POST, "vraag", max_length=limits.TEXT),
+            outcome=Contact.Outcome.ANSWERED,
+            person=person,
+            article=article,
+        )
+    except ContactRefused as refused:
+        messages.error(request, str(refused.message))
+        return redirect("workbench:person_detail", uuid=person.uuid)
     request.session[SESSION_CHANNEL] = channel
     messages.success(
         request,
@@ -360,7 +365,7 @@ def person_edit(request: HttpRequest, uuid: Any) -> HttpResponse:
 def organisation_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     municipalities = municipalities_for_staff(user)
-    form = fo.OrganisationForm(request.POST or None)
+    form = fo.OrganisationForm(request.POST if request.method == "POST" else None)
     existing = None
     if request.method == "POST":
         chosen = parse_id(request.POST.get("municipality", ""))

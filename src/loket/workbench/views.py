@@ -32,7 +32,7 @@ from loket.contacts.models import Contact
 from loket.contacts.selectors import first_contact_resolution, request_counts
 from loket.history.models import ChangeRecord
 from loket.history.services import history_record
-from loket.lib.params import BadParameter, parse_uuid
+from loket.lib.params import BadParameter, choice_param, parse_id, parse_uuid, text_param
 from loket.tenancy.selectors import municipalities_for_staff
 from loket.workbench import forms as wb
 
@@ -89,18 +89,20 @@ DUE_LABELS = {
 def case_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     params = request.GET
+    assignee = text_param(params, "assignee", max_length=20)
+    if assignee not in ("", "none") and parse_id(assignee) is None:
+        raise BadParameter("assignee", _("“assignee” must be a colleague's number or “none”."))
     filters = QueueFilters(
-        scope=params.get("scope", "team")
-        if params.get("scope") in ("mine", "team", "all")
-        else "team",
-        municipality=params.get("municipality", ""),
-        product=params.get("product", ""),
-        status=params.get("status", ""),
-        due=params.get("state", ""),
-        assignee=params.get("assignee", ""),
+        scope=choice_param(params, "scope", ("mine", "team", "all"), "team"),
+        municipality=text_param(params, "municipality", max_length=100),
+        product=text_param(params, "product", max_length=100),
+        status=text_param(params, "status", max_length=100),
+        due=choice_param(params, "state", ("overdue", "at_risk", "on_track", "suspended"), ""),
+        assignee=assignee,
         closed=params.get("closed") == "1",
     )
-    page = case_queue(user, filters, cursor=params.get("after", ""), size=settings.LOKET_PAGE_SIZE)
+    cursor = text_param(params, "after", max_length=200)
+    page = case_queue(user, filters, cursor=cursor, size=settings.LOKET_PAGE_SIZE)
     query = params.copy()
     query.pop("after", None)
     return render(
