@@ -103,3 +103,43 @@ def test_the_parameter_helpers() -> None:
     ):
         with pytest.raises(BadParameter):
             call()
+
+
+# Found by the walk of every URL (tests/core/test_malformed_input.py).
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 30])
+def test_a_malformed_assignee_filter_is_a_400_in_the_queue_and_the_api(
+    agent_client: Client, value: str
+) -> None:
+    response = agent_client.get(reverse("workbench:case_list"), {"assignee": value})
+    assert response.status_code == 400
+    assert "“assignee” moet het nummer van een collega zijn" in response.content.decode()
+    api = agent_client.get("/api/v1/cases", {"assignee": value})
+    assert api.status_code == 400
+    assert api.json()["invalidParams"][0]["name"] == "assignee"
+
+
+def test_an_unknown_queue_scope_or_state_is_a_400(agent_client: Client) -> None:
+    for parameter in ("scope", "state"):
+        response = agent_client.get(reverse("workbench:case_list"), {parameter: "soon"})
+        assert response.status_code == 400
+        assert f"“{parameter}” moet een van deze waarden zijn" in response.content.decode()
+
+
+def test_a_malformed_person_in_the_demo_login_is_a_400(
+    client: Client, municipality_a: Any, settings: Any
+) -> None:
+    settings.LOKET_DEMO_LOGIN = True
+    client.raise_request_exception = False
+    response = client.post(
+        reverse("portal:demo_login", kwargs={"municipality": municipality_a.slug}),
+        {"person": "xxx"},
+    )
+    assert response.status_code == 400
+
+
+def test_an_empty_organisation_form_is_a_form_error(agent_client: Client) -> None:
+    response = agent_client.post(reverse("workbench:organisation_new"), {})
+    assert response.status_code == 400
+    assert "Kies de gemeente" in response.content.decode()
