@@ -28,7 +28,7 @@ from loket.lib import limits
 from loket.organisation.models import Team
 from loket.portal import services as portal_services
 from tests.factories import PersonFactory, StaffFactory, make_case
-from tests.portal.conftest import demo_login_on, login, resident, town  # noqa: F401 (fixtures)
+from tests.portal.conftest import login
 
 pytestmark = pytest.mark.django_db
 HUGE = "x" * 100_000

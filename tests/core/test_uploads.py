@@ -20,7 +20,7 @@ from loket.cases.models import CaseDocument
 from loket.cases.services import check_upload
 from loket.lib import uploads
 from tests.factories import make_case
-from tests.portal.conftest import demo_login_on, login, resident, town  # noqa: F401 (fixtures)
+from tests.portal.conftest import login
 
 pytestmark = pytest.mark.django_db
 
@@ -49,17 +49,17 @@ def minimal_docx() -> bytes:
                 "</Types>"
             ).encode(),
             "_rels/.rels": (
-                '<?xml version="1.0" encoding="UTF-8"?>'
-                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                '<Relationship Id="rId1" Target="word/document.xml" Type="http://schemas.'
-                'openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
-                "</Relationships>"
-            ).encode(),
+                b'<?xml version="1.0" encoding="UTF-8"?>'
+                b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                b'<Relationship Id="rId1" Target="word/document.xml" Type="http://schemas.'
+                b'openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
+                b"</Relationships>"
+            ),
             "word/document.xml": (
-                '<?xml version="1.0" encoding="UTF-8"?>'
-                '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-                "<w:body><w:p><w:r><w:t>Bouwtekening</w:t></w:r></w:p></w:body></w:document>"
-            ).encode(),
+                b'<?xml version="1.0" encoding="UTF-8"?>'
+                b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                b"<w:body><w:p><w:r><w:t>Bouwtekening</w:t></w:r></w:p></w:body></w:document>"
+            ),
         }
     )
 
@@ -123,7 +123,7 @@ def test_a_zip_bomb_is_refused_by_its_declared_size(monkeypatch: pytest.MonkeyPa
 
 @pytest.mark.parametrize(
     "data",
-    [b"\x7fELF\x02\x01\x01\x00\x00\x00", b"caf\xe9 au lait", "tekst\x00met nul".encode()],
+    [b"\x7fELF\x02\x01\x01\x00\x00\x00", b"caf\xe9 au lait", b"tekst\x00met nul"],
 )
 def test_a_binary_txt_is_refused(data: bytes) -> None:
     with pytest.raises(InvalidInput) as refused:

@@ -23,9 +23,9 @@ from rest_framework.views import APIView
 
 from loket.api import serializers as s
 from loket.cases import services
-from loket.cases.services import ALLOWED_DOCUMENTS
 from loket.cases.models import Case, CaseDocument
 from loket.cases.selectors import QueueFilters, case_queue
+from loket.cases.services import ALLOWED_DOCUMENTS
 from loket.catalogue.models import Product
 from loket.contacts.models import Person
 from loket.lib.params import parse_id

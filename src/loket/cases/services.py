@@ -691,9 +691,9 @@ def check_upload(upload: File) -> tuple[str, str]:
         )
     try:
         if extension in uploads.PACKAGES:
-            uploads.check_package(upload, extension)  # type: ignore[arg-type]
+            uploads.check_package(upload, extension)
         elif extension == "txt":
-            uploads.check_text(upload)  # type: ignore[arg-type]
+            uploads.check_text(upload)
     except uploads.NotWhatItSays as refused:
         raise InvalidInput(str(refused), field="file") from None
     finally:

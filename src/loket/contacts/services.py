@@ -34,8 +34,8 @@ from loket.contacts.errors import (
 from loket.contacts.models import Contact, ContactPerson, ContactRequest, Organisation, Person
 from loket.history.services import history_record
 from loket.knowledge.models import Article
-from loket.lib.calendar import Term, add_term
 from loket.lib import limits
+from loket.lib.calendar import Term, add_term
 from loket.lib.identifiers import normalise_phone, normalise_postcode
 from loket.lib.phone import PHONE_MESSAGE
 from loket.organisation.models import Partner, Team

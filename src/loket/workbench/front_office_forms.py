@@ -302,10 +302,10 @@ class ArticleForm(forms.ModelForm):
         from loket.knowledge.services import TEXT_LIMITS
 
         for name, limit in TEXT_LIMITS.items():
-            field = cast(forms.CharField, self.fields[name])
-            field.max_length = limit
-            field.validators.append(MaxLengthValidator(limit))
-            field.widget.attrs["maxlength"] = str(limit)
+            text = cast(forms.CharField, self.fields[name])
+            text.max_length = limit
+            text.validators.append(MaxLengthValidator(limit))
+            text.widget.attrs["maxlength"] = str(limit)
         cast(forms.ModelChoiceField, self.fields["product"]).queryset = Product.objects.filter(
             is_active=True
         ).order_by("name_nl")

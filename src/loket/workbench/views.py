@@ -342,8 +342,9 @@ def case_action(request: HttpRequest, uuid: str, action: str) -> HttpResponse:
 @require_POST
 def bulk_assign(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    uuids = [parse_uuid(value) for value in request.POST.getlist("case") if value]
-    if None in uuids:
+    parsed = [parse_uuid(value) for value in request.POST.getlist("case") if value]
+    uuids = [value for value in parsed if value is not None]
+    if len(uuids) != len(parsed):
         raise BadParameter("case", _("A chosen case is not a case identifier (a uuid)."))
     form = wb.BulkAssignForm(request.POST, user=user)
     # The queue's filters to return to, re-encoded: nothing else of the posted text gets into
