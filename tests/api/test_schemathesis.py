@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
@@ -44,6 +46,18 @@ SCHEMA = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 OPERATIONS = sorted(
     (result.ok() for result in SCHEMA.get_all_operations()), key=lambda op: op.label
 )
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Any:
+    """The WSGI handler closes "old" database connections around each request; inside the
+    test's transaction that would close the test's own connection (the test client avoids
+    this the same way)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -143,3 +143,28 @@ def test_an_empty_organisation_form_is_a_form_error(agent_client: Client) -> Non
     response = agent_client.post(reverse("workbench:organisation_new"), {})
     assert response.status_code == 400
     assert "Kies de gemeente" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/v1/cases", "municipality"),
+        ("/api/v1/cases", "product"),
+        ("/api/v1/cases", "status"),
+        ("/api/v1/wegwijzer", "municipality"),
+    ],
+)
+def test_a_nul_character_in_an_api_parameter_is_a_400(
+    agent_client: Client, url: str, parameter: str
+) -> None:
+    """PostgreSQL cannot compare text with NUL in it: this was a 500 on PostgreSQL."""
+    response = agent_client.get(url, {"q": "huis", parameter: "a\x00b"})
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["name"] == parameter
+
+
+@pytest.mark.parametrize("url", ["workbench:front_office", "workbench:knowledge"])
+def test_a_nul_character_in_a_search_box_is_a_400(agent_client: Client, url: str) -> None:
+    response = agent_client.get(reverse(url), {"q": "a\x00b"})
+    assert response.status_code == 400
+    assert "“q” bevat een teken dat niet is toegestaan" in response.content.decode()

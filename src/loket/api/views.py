@@ -57,6 +57,15 @@ def _invalid(field: str, message: str) -> serializers.ValidationError:
     return serializers.ValidationError({field: [message]})
 
 
+def _query(request: Request, name: str, default: str = "") -> str:
+    """A query parameter as text; a NUL character (which no database column can hold) is a
+    400 naming the parameter, like every other malformed value."""
+    value = str(request.query_params.get(name, default))
+    if "\x00" in value:
+        raise _invalid(name, _("Contains a character that is not allowed."))
+    return value
+
+
 class CaseCollection(APIView):
     @extend_schema(
         operation_id="cases_list",
@@ -78,25 +87,25 @@ class CaseCollection(APIView):
     def get(self, request: Request) -> Response:
         params = request.query_params
         try:
-            size = min(max(int(params.get("pageSize", 50)), 1), 100)
+            size = min(max(int(_query(request, "pageSize", "50")), 1), 100)
         except ValueError:
             raise _invalid("pageSize", _("A whole number from 1 to 100.")) from None
-        due = params.get("dueState", "")
+        due = _query(request, "dueState")
         if due not in ("", "on_track", "at_risk", "overdue", "suspended"):
             raise _invalid("dueState", _("One of on_track, at_risk, overdue, suspended."))
-        assignee = params.get("assignee", "")
+        assignee = _query(request, "assignee")
         if assignee not in ("", "none") and parse_id(assignee) is None:
             raise _invalid("assignee", _("A user id (a whole number) or “none”."))
         filters = QueueFilters(
             scope="all",
-            municipality=params.get("municipality", ""),
-            product=params.get("product", ""),
-            status=params.get("status", ""),
+            municipality=_query(request, "municipality"),
+            product=_query(request, "product"),
+            status=_query(request, "status"),
             due=due,
             assignee=assignee,
-            closed=params.get("closed", "false").lower() == "true",
+            closed=_query(request, "closed", "false").lower() == "true",
         )
-        page = case_queue(request.user, filters, cursor=params.get("after", ""), size=size)
+        page = case_queue(request.user, filters, cursor=_query(request, "after"), size=size)
         following = None
         if page.next_cursor:
             query = {k: v for k, v in params.items() if k != "after"} | {"after": page.next_cursor}
@@ -343,11 +352,11 @@ class Wegwijzer(APIView):
         from loket.tenancy.models import Municipality
         from loket.wegwijzer.services import wegwijzer_search
 
-        question = request.query_params.get("q", "").strip()
+        question = _query(request, "q").strip()
         if not 1 <= len(question) <= 200:
             raise _invalid("q", _("Ask a question of 1 to 200 characters."))
         town = Municipality.objects.filter(
-            slug=request.query_params.get("municipality", ""), is_active=True
+            slug=_query(request, "municipality"), is_active=True
         ).first()
         if town is None:
             raise _invalid("municipality", _("Unknown municipality."))

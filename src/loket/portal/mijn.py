@@ -24,7 +24,7 @@ from loket.cases.models import Case, CaseDocument, CaseMessage
 from loket.catalogue.models import Product
 from loket.contacts.models import Person
 from loket.lib.identifiers import format_phone
-from loket.lib.params import uuid_param
+from loket.lib.params import text_param, uuid_param
 from loket.portal import forms as pf
 from loket.portal import services
 from loket.portal.application import ApplicationForm, prefill, readable_answers
@@ -517,7 +517,7 @@ def apply_send(
     item = _product(municipality, product)
     if request.method != "POST":
         return redirect("portal:apply_check", municipality=municipality.slug, product=item.slug)
-    key = request.POST.get("submission_key", "")
+    key = text_param(request.POST, "submission_key", max_length=64)
     drafts = request.session.get(DRAFTS, {})
     draft = drafts.get(f"{municipality.slug}/{item.slug}")
     existing = resident.cases(municipality).filter(submission_key=key).first() if key else None

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from loket.catalogue.models import Product
+from loket.lib.params import text_param
 from loket.tenancy.selectors import municipality_for_slug
 from loket.wegwijzer.services import wegwijzer_search
 
@@ -15,7 +16,7 @@ from loket.wegwijzer.services import wegwijzer_search
 def municipality_home(request: HttpRequest, municipality: str) -> HttpResponse:
     current = municipality_for_slug(municipality)
     request.municipality = current  # type: ignore[attr-defined]
-    query = request.GET.get("q", "").strip()[:200]
+    query = text_param(request.GET, "q", max_length=200)
     products = Product.objects.offered_in(current).select_related("team", "partner")
     results = (
         [hit.product for hit in wegwijzer_search(query, municipality=current)] if query else None

@@ -50,7 +50,7 @@ def _channel(request: HttpRequest) -> str:
 
 @login_required
 def front_office(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    query = text_param(request.GET, "q", max_length=200)
     results = selectors.front_office_search(_user(request), query) if query else None
     if results is not None and results.identifies_one_person:
         # BSN, address, phone or e-mail that points at exactly one resident: open them at once.
@@ -116,7 +116,7 @@ def person_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
     user = _user(request)
     person = _person(request, uuid)
     history_record(instance=person, action="view", actor=user)
-    question = request.GET.get("vraag", "").strip()[:200]
+    question = text_param(request.GET, "vraag", max_length=200)
     cases = (
         Case.objects.visible_to(user)
         .filter(initiator_person=person)
@@ -436,7 +436,7 @@ def organisation_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
 @login_required
 def knowledge(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    query = request.GET.get("q", "").strip()[:200]
+    query = text_param(request.GET, "q", max_length=200)
     if query:
         articles = selectors.knowledge_search(user, query)
     else:
