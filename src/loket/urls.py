@@ -24,5 +24,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
 if settings.MODE == "demo":
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "loket.web.views.bad_request"
 handler404 = "loket.web.views.not_found"
 handler500 = "loket.web.views.server_error"

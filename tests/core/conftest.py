@@ -1,3 +1,3 @@
-"""Reuse the Mijn Loket fixtures (a municipality and a resident) for the notification link test."""
+"""The residents of Mijn Loket's tests, for the checks here that go through the portal."""
 
-from tests.portal.conftest import resident, town  # noqa: F401
+from tests.portal.conftest import demo_login_on, resident, town  # noqa: F401 (fixtures)

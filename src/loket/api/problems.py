@@ -13,7 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from loket.cases.errors import CaseRefused
+from loket.lib.errors import Refused
 
 PROBLEM = "application/problem+json"
 
@@ -60,10 +60,13 @@ def problem(
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     request = context.get("request")
     instance = request.get_full_path() if request is not None else ""
-    if isinstance(exc, CaseRefused):
-        body = problem(
-            exc.status, _("The change was refused"), str(exc.message), exc.code, instance
-        )
+    if isinstance(exc, Refused):
+        extra: dict[str, Any] = {}
+        if exc.field:  # a value the service refused, named like the request's field
+            name = _camel(exc.field)
+            extra["invalidParams"] = [{"name": name, "code": exc.code, "reason": str(exc.message)}]
+        title = _("Invalid input") if exc.status == 400 else _("The change was refused")
+        body = problem(exc.status, title, str(exc.message), exc.code, instance, **extra)
         return Response(body, status=exc.status, content_type=PROBLEM)
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -116,3 +119,15 @@ def api_not_found(request: HttpRequest) -> JsonResponse:
         request.get_full_path(),
     )
     return JsonResponse(body, status=404, content_type=PROBLEM)
+
+
+def api_bad_request(request: HttpRequest, message: str) -> JsonResponse:
+    """400 for a parameter refused before an API view could parse it."""
+    body = problem(
+        status.HTTP_400_BAD_REQUEST,
+        _("Bad request"),
+        message or _("The request cannot be understood."),
+        "bad-request",
+        request.get_full_path(),
+    )
+    return JsonResponse(body, status=400, content_type=PROBLEM)

@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from loket.cases.models import Case, CaseDocument
 from loket.catalogue.models import Channel
+from loket.lib import limits
 
 
 class StepSerializer(serializers.Serializer):
@@ -34,13 +35,19 @@ class CaseSerializer(serializers.ModelSerializer):
     dueAt = serializers.DateTimeField(source="due_at", read_only=True)  # noqa: N815
     atRiskAt = serializers.DateTimeField(source="at_risk_at", read_only=True)  # noqa: N815
     dueState = serializers.SerializerMethodField()  # noqa: N815
-    closedAt = serializers.DateTimeField(source="closed_at", read_only=True)  # noqa: N815
-    suspendedAt = serializers.DateTimeField(source="suspended_at", read_only=True)  # noqa: N815
-    extendedAt = serializers.DateTimeField(source="extended_at", read_only=True)  # noqa: N815
+    closedAt = serializers.DateTimeField(  # noqa: N815
+        source="closed_at", read_only=True, allow_null=True
+    )
+    suspendedAt = serializers.DateTimeField(  # noqa: N815
+        source="suspended_at", read_only=True, allow_null=True
+    )
+    extendedAt = serializers.DateTimeField(  # noqa: N815
+        source="extended_at", read_only=True, allow_null=True
+    )
     status = serializers.SerializerMethodField()
     result = serializers.SerializerMethodField()
     handledBy = serializers.SerializerMethodField()  # noqa: N815
-    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     customHandling = serializers.BooleanField(source="custom_handling", read_only=True)  # noqa: N815
 
     class Meta:
@@ -100,8 +107,10 @@ class CaseSerializer(serializers.ModelSerializer):
 class CaseCreateSerializer(serializers.Serializer):
     municipality = serializers.SlugField(help_text=_("The municipality's slug, e.g. “waterdal”."))
     product = serializers.SlugField(help_text=_("The product's slug, e.g. “parkeervergunning”."))
-    subject = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    subject = serializers.CharField(max_length=limits.SHORT)
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.DESCRIPTION
+    )
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.WEB)
     initiator = serializers.UUIDField(
         required=False, allow_null=True, help_text=_("The uuid of the applicant (a person).")
@@ -111,19 +120,23 @@ class CaseCreateSerializer(serializers.Serializer):
 class StatusChangeSerializer(serializers.Serializer):
     step = serializers.SlugField(help_text=_("Code of the next status step."))
     result = serializers.SlugField(required=False, help_text=_("Needed when the step is final."))
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.REASON
+    )
     version = serializers.IntegerField(
         required=False, min_value=1, help_text=_("The version you saw; a stale change is refused.")
     )
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=limits.REASON)
     version = serializers.IntegerField(required=False, min_value=1)
 
 
 class ResumeSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.REASON
+    )
     version = serializers.IntegerField(required=False, min_value=1)
 
 
@@ -158,6 +171,24 @@ class CaseListSerializer(serializers.Serializer):
     countIsCapped = serializers.BooleanField()  # noqa: N815
     next = serializers.URLField(allow_null=True)
     results = CaseSerializer(many=True)
+
+
+class InvalidParamSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text=_("The field or parameter, as the request named it."))
+    code = serializers.CharField()
+    reason = serializers.CharField(help_text=_("What is wrong, in the caller's language."))
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details, as every error of this API is sent."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    code = serializers.CharField(help_text=_("Stable; programs can rely on it."))
+    instance = serializers.CharField()
+    invalidParams = InvalidParamSerializer(many=True, required=False)  # noqa: N815
 
 
 class WegwijzerHitSerializer(serializers.Serializer):

@@ -25,12 +25,16 @@ from loket.api import serializers as s
 from loket.cases import services
 from loket.cases.models import Case, CaseDocument
 from loket.cases.selectors import QueueFilters, case_queue
+from loket.cases.services import ALLOWED_DOCUMENTS
 from loket.catalogue.models import Product
 from loket.contacts.models import Person
+from loket.lib.params import parse_id
 from loket.tenancy.selectors import municipalities_for_staff
 
-PROBLEM = OpenApiResponse(OpenApiTypes.OBJECT, description="application/problem+json")
-ERRORS = {400: PROBLEM, 401: PROBLEM, 404: PROBLEM, 409: PROBLEM}
+PROBLEM = OpenApiResponse(s.ProblemSerializer, description="Problem (RFC 9457)")
+ERRORS = {code: PROBLEM for code in (400, 401, 403, 404, 409, 429)}
+# What a document download can be: the types ``check_upload`` accepts.
+DOCUMENT_TYPES = sorted({content_type for content_type, _magic in ALLOWED_DOCUMENTS.values()})
 
 
 def _case(request: Request, uuid: Any) -> Case:
@@ -51,6 +55,15 @@ def _case(request: Request, uuid: Any) -> Case:
 
 def _invalid(field: str, message: str) -> serializers.ValidationError:
     return serializers.ValidationError({field: [message]})
+
+
+def _query(request: Request, name: str, default: str = "") -> str:
+    """A query parameter as text; a NUL character (which no database column can hold) is a
+    400 naming the parameter, like every other malformed value."""
+    value = str(request.query_params.get(name, default))
+    if "\x00" in value:
+        raise _invalid(name, _("Contains a character that is not allowed."))
+    return value
 
 
 class CaseCollection(APIView):
@@ -74,22 +87,25 @@ class CaseCollection(APIView):
     def get(self, request: Request) -> Response:
         params = request.query_params
         try:
-            size = min(max(int(params.get("pageSize", 50)), 1), 100)
+            size = min(max(int(_query(request, "pageSize", "50")), 1), 100)
         except ValueError:
             raise _invalid("pageSize", _("A whole number from 1 to 100.")) from None
-        due = params.get("dueState", "")
+        due = _query(request, "dueState")
         if due not in ("", "on_track", "at_risk", "overdue", "suspended"):
             raise _invalid("dueState", _("One of on_track, at_risk, overdue, suspended."))
+        assignee = _query(request, "assignee")
+        if assignee not in ("", "none") and parse_id(assignee) is None:
+            raise _invalid("assignee", _("A user id (a whole number) or “none”."))
         filters = QueueFilters(
             scope="all",
-            municipality=params.get("municipality", ""),
-            product=params.get("product", ""),
-            status=params.get("status", ""),
+            municipality=_query(request, "municipality"),
+            product=_query(request, "product"),
+            status=_query(request, "status"),
             due=due,
-            assignee=params.get("assignee", ""),
-            closed=params.get("closed", "false").lower() == "true",
+            assignee=assignee,
+            closed=_query(request, "closed", "false").lower() == "true",
         )
-        page = case_queue(request.user, filters, cursor=params.get("after", ""), size=size)
+        page = case_queue(request.user, filters, cursor=_query(request, "after"), size=size)
         following = None
         if page.next_cursor:
             query = {k: v for k, v in params.items() if k != "after"} | {"after": page.next_cursor}
@@ -297,7 +313,10 @@ class CaseDocuments(APIView):
 class CaseDocumentContent(APIView):
     @extend_schema(
         operation_id="cases_documents_retrieve",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERRORS},
+        responses={
+            **{(200, content_type): OpenApiTypes.BINARY for content_type in DOCUMENT_TYPES},
+            **ERRORS,
+        },
     )
     def get(self, request: Request, uuid: Any, document: Any) -> FileResponse:
         case = _case(request, uuid)
@@ -333,11 +352,11 @@ class Wegwijzer(APIView):
         from loket.tenancy.models import Municipality
         from loket.wegwijzer.services import wegwijzer_search
 
-        question = request.query_params.get("q", "").strip()
+        question = _query(request, "q").strip()
         if not 1 <= len(question) <= 200:
             raise _invalid("q", _("Ask a question of 1 to 200 characters."))
         town = Municipality.objects.filter(
-            slug=request.query_params.get("municipality", ""), is_active=True
+            slug=_query(request, "municipality"), is_active=True
         ).first()
         if town is None:
             raise _invalid("municipality", _("Unknown municipality."))

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from loket.cases.models import Case
 from loket.contacts.models import Contact
+from loket.lib.params import parse_id
 
 COUNT_CAP = 10_000
 
@@ -155,8 +156,8 @@ def case_queue_queryset(user: Any, filters: QueueFilters) -> QuerySet[Case]:
         cases = cases.filter(status__code=filters.status)
     if filters.assignee == "none":
         cases = cases.filter(assignee__isnull=True)
-    elif filters.assignee.isdigit():
-        cases = cases.filter(assignee_id=int(filters.assignee))
+    elif (assignee := parse_id(filters.assignee)) is not None:
+        cases = cases.filter(assignee_id=assignee)
     open_clock = Q(suspended_at__isnull=True)
     if filters.due == "overdue":
         cases = cases.filter(open_clock, due_at__lt=now)

@@ -44,6 +44,7 @@ from loket.cases.models import (
 from loket.catalogue.models import Channel, Product, ResultType, StatusStep
 from loket.contacts.models import Organisation, Person
 from loket.history.services import history_record
+from loket.lib import limits, uploads
 from loket.lib.calendar import (
     Term,
     TermUnit,
@@ -129,6 +130,8 @@ def case_create(
 
     ``submission_key`` (an online application) is unique per municipality: the database refuses a
     second case with the same key, so sending a form twice cannot make two cases."""
+    subject = _text(subject, limit=limits.SHORT, field="subject")
+    description = _text(description, limit=limits.DESCRIPTION, field="description")
     if product.case_type is None or not product.creates_case:
         raise InvalidInput(_("“%(product)s” does not start a case.") % {"product": product.name})
     for party in (person, organisation):
@@ -144,7 +147,7 @@ def case_create(
         ),
         product=product,
         case_type=product.case_type,
-        subject=subject[:200],
+        subject=subject,
         description=description,
         initiator_person=person,
         initiator_organisation=organisation,
@@ -211,6 +214,11 @@ def _open(case: Case) -> None:
         raise CaseClosed()
 
 
+def _text(value: str, *, limit: int, field: str) -> str:
+    """Free text within its limit (``loket.lib.limits``), else refused: nothing is stored."""
+    return limits.check_length(value, limit=limit, field=field, refused=InvalidInput)
+
+
 def allowed_next_steps(case: Case) -> list[StatusStep]:
     """The steps this case may move to now, from the case type's transition table."""
     if case.closed_at is not None or case.suspended_at is not None:
@@ -233,6 +241,7 @@ def case_set_status(
     Reaching the final step closes the case (end date set) and needs a result first (ZGW: a case
     is closed with a result). A suspended case is resumed before it moves on.
     """
+    note = _text(note, limit=limits.REASON, field="note")
     locked = _lock(case, expected_version)
     current = locked.case
     _open(current)
@@ -294,7 +303,7 @@ def case_set_result(
 
 
 def _require_reason(reason: str) -> str:
-    reason = reason.strip()
+    reason = _text(reason, limit=limits.REASON, field="reason").strip()
     if not reason:
         raise InvalidInput(_("Give a reason; the applicant and colleagues will read it."))
     return reason
@@ -425,6 +434,7 @@ def case_resume(
     *, case: Case, actor: Any, reason: str = "", expected_version: int | None = None
 ) -> Case:
     """Restart the clock; the deadline moves by the suspended period (Awb art. 4:15)."""
+    reason = _text(reason, limit=limits.REASON, field="reason")
     locked = _lock(case, expected_version)
     current = locked.case
     _open(current)
@@ -638,7 +648,8 @@ def case_mark_custom(
 
 @transaction.atomic
 def case_add_note(*, case: Case, text: str, actor: Any) -> CaseNote:
-    text = text.strip()
+    """An internal note (never shown to the applicant), at most ``limits.TEXT`` characters."""
+    text = _text(text, limit=limits.TEXT, field="text").strip()
     if not text:
         raise InvalidInput(_("A note cannot be empty."))
     note = CaseNote.objects.create(case=case, author=actor, created_at=timezone.now(), text=text)
@@ -660,8 +671,9 @@ ALLOWED_DOCUMENTS = {
 def check_upload(upload: File) -> tuple[str, str]:
     """``(name, content_type)`` of an acceptable upload, or InvalidInput saying why not.
 
-    The type is decided by the extension *and* the file's first bytes, never by what the
-    browser claims.
+    The type is decided by the extension *and* the file's contents, never by what the
+    browser claims: the first bytes, and for Office documents and text what is inside
+    (``loket.lib.uploads``: a real OOXML/ODF package, UTF-8 text without NUL bytes).
     """
     name = (upload.name or "document").rsplit("/", 1)[-1][:200]
     limit = settings.LOKET_MAX_UPLOAD_MB * 1024 * 1024
@@ -685,6 +697,15 @@ def check_upload(upload: File) -> tuple[str, str]:
         raise InvalidInput(
             _("The file's contents do not match its type (.%(ext)s).") % {"ext": extension}
         )
+    try:
+        if extension in uploads.PACKAGES:
+            uploads.check_package(upload, extension)
+        elif extension == "txt":
+            uploads.check_text(upload)
+    except uploads.NotWhatItSays as refused:
+        raise InvalidInput(str(refused), field="file") from None
+    finally:
+        upload.seek(0)
     return name, content_type
 
 
@@ -725,6 +746,8 @@ def case_withdraw(*, case: Case, actor: Any = None, reason: str = "") -> Case:
 
     Allowed from any open step (Awb: an application can be withdrawn until the decision), also
     while suspended; refused for case types without that result (a report, for example)."""
+    # The applicant's own words (``limits.REASON``) with a short lead-in from the portal.
+    reason = _text(reason, limit=limits.REASON + limits.SHORT, field="reason")
     locked = _lock(case, None)
     current = locked.case
     _open(current)
@@ -754,15 +777,16 @@ def case_withdraw(*, case: Case, actor: Any = None, reason: str = "") -> Case:
 def case_send_message(
     *, case: Case, text: str, actor: Any = None, from_applicant: bool = False
 ) -> CaseMessage:
-    """A message to (or, from Mijn Loket, from) the applicant."""
-    text = text.strip()
+    """A message to (or, from Mijn Loket, from) the applicant, at most ``limits.TEXT``
+    characters: a longer one is refused, never cut off unseen."""
+    text = _text(text, limit=limits.TEXT, field="text").strip()
     if not text:
         raise InvalidInput(_("Write a message first."))
     message = CaseMessage.objects.create(
         case=case,
         sender=CaseMessage.Sender.APPLICANT if from_applicant else CaseMessage.Sender.STAFF,
         author=actor if getattr(actor, "is_authenticated", False) else None,
-        text=text[:5000],
+        text=text,
         sent_at=timezone.now(),
     )
     history_record(

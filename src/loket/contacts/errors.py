@@ -14,6 +14,13 @@ class ContactRefused(Refused):
     """Nothing was saved. ``field`` names the form field the message belongs to, if any."""
 
 
+class InvalidContactInput(ContactRefused):
+    """A value the services cannot store (too long, malformed); a 400, not a conflict."""
+
+    code = "invalid"
+    status = 400
+
+
 class PartyExists(ContactRefused):
     """A person with this BSN (or an organisation with this KvK number) is already known."""
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,7 @@ from loket.cases.services import case_create
 from loket.catalogue.models import Channel, Product
 from loket.contacts.errors import (
     ContactRefused,
+    InvalidContactInput,
     PartyExists,
     ReceiverRequired,
     RequestClosed,
@@ -31,6 +34,7 @@ from loket.contacts.errors import (
 from loket.contacts.models import Contact, ContactPerson, ContactRequest, Organisation, Person
 from loket.history.services import history_record
 from loket.knowledge.models import Article
+from loket.lib import limits
 from loket.lib.calendar import Term, add_term
 from loket.lib.identifiers import normalise_phone, normalise_postcode
 from loket.lib.phone import PHONE_MESSAGE
@@ -40,6 +44,27 @@ from loket.tenancy.models import Municipality
 # The product whose service norm is the promise for every hand-over and callback.
 CALLBACK_PRODUCT = "terugbelverzoek"
 CALLBACK_FALLBACK_TERM = "2wd"
+
+
+def _text(value: str, *, limit: int, field: str) -> str:
+    """Free text within its limit (``loket.lib.limits``), else refused: nothing is stored."""
+    return limits.check_length(value, limit=limit, field=field, refused=InvalidContactInput)
+
+
+def _validate(record: Model, **options: Any) -> None:
+    """``full_clean`` (lengths, BSN, KvK, phone, e-mail of the model's fields) as a refusal
+    that names the first field, so every entry point shows it like its other refusals."""
+    for name, value in vars(record).items():
+        if isinstance(value, str) and "\x00" in value:
+            _text(value, limit=len(value), field=name)
+    try:
+        record.full_clean(**options)
+    except ValidationError as error:
+        fields = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+        field, messages = next(iter(fields.items()))
+        raise InvalidContactInput(
+            " ".join(messages), field=None if field in (None, "__all__") else field
+        ) from None
 
 
 def _clean_person_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -82,7 +107,7 @@ def person_create(*, municipality: Municipality, data: dict[str, Any], actor: An
         if existing is not None:
             raise _person_exists(existing)
     person = Person(municipality=municipality, **cleaned)
-    person.full_clean(validate_unique=False)
+    _validate(person, validate_unique=False)
     try:
         with transaction.atomic():
             person.save()
@@ -110,7 +135,7 @@ def person_update(*, person: Person, data: dict[str, Any], actor: Any) -> Person
     before = {key: getattr(person, key) for key in cleaned}
     for key, value in cleaned.items():
         setattr(person, key, value)
-    person.full_clean(validate_unique=False)
+    _validate(person, validate_unique=False)
     changes = {k: [str(before[k]), str(v)] for k, v in cleaned.items() if before[k] != v}
     with transaction.atomic():
         person.save()
@@ -135,7 +160,7 @@ def organisation_create(
             field="kvk_number",
         )
     organisation = Organisation(municipality=municipality, **cleaned)
-    organisation.full_clean(validate_unique=False)
+    _validate(organisation, validate_unique=False)
     with transaction.atomic():
         organisation.save()
         history_record(instance=organisation, action="create", actor=actor)
@@ -147,7 +172,7 @@ def contact_person_add(
 ) -> ContactPerson:
     cleaned = _clean_person_data(data)
     item = ContactPerson(organisation=organisation, **cleaned)
-    item.full_clean()
+    _validate(item)
     with transaction.atomic():
         item.save()
         history_record(
@@ -204,6 +229,8 @@ def contact_register(
 
     ``resolved_on_first_contact`` defaults to true exactly when the outcome is "answered".
     """
+    subject = _text(subject, limit=limits.SHORT, field="subject").strip()
+    text = _text(text, limit=limits.TEXT, field="text")
     now = timezone.now()
     occurred_at = occurred_at or now
     if channel not in Channel.values:
@@ -266,7 +293,7 @@ def contact_register(
             occurred_at=occurred_at,
             channel=channel,
             direction=direction,
-            subject=subject.strip()[:200],
+            subject=subject,
             text=text,
             person=person,
             organisation=organisation,
@@ -281,7 +308,7 @@ def contact_register(
             handed_to_user=receiver.user,
             registered_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        contact.full_clean()
+        _validate(contact)
         contact.save()
         if needs_request:
             request = ContactRequest.objects.create(
@@ -354,6 +381,7 @@ def request_close(
     call back (or the attempt) as an outbound phone contact, so the resident's history is whole."""
     if outcome not in ContactRequest.Outcome.values:
         raise ContactRefused(_("Choose how it ended."), field="outcome")
+    note = _text(note, limit=limits.REASON, field="note")
     if not note.strip():
         raise ContactRefused(_("Write down what was agreed."), field="note")
     now = timezone.now()

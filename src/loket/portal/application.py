@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from loket.cases.errors import InvalidInput
 from loket.cases.services import check_upload
 from loket.contacts.models import Person
+from loket.lib import limits
 from loket.lib.i18n import localized
 from loket.lib.identifiers import format_phone
 from loket.lib.phone import clean_phone
@@ -52,7 +53,9 @@ def _django_field(spec: dict[str, Any]) -> forms.Field:
         "required": False,  # checked in ApplicationForm.clean, which knows the conditions
     }
     if kind == "textarea":
-        return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 5}), **common)
+        return forms.CharField(
+            max_length=limits.TEXT, widget=forms.Textarea(attrs={"rows": 5}), **common
+        )
     if kind == "email":
         return forms.EmailField(
             max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}), **common

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from loket.contacts.models import NotificationChannel, Person
+from loket.lib import limits
 from loket.lib.phone import clean_phone
 
 
@@ -19,7 +20,7 @@ class EmailLoginForm(forms.Form):
 
 class MessageForm(forms.Form):
     text = forms.CharField(
-        label=_("Your message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Your message"), max_length=limits.TEXT, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
@@ -31,7 +32,7 @@ class UploadForm(forms.Form):
     note = forms.CharField(
         label=_("Explanation"),  # the template adds "(optional)"
         required=False,
-        max_length=2000,
+        max_length=limits.REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -40,7 +41,7 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you withdraw your request?"),
         required=False,
-        max_length=1000,
+        max_length=limits.REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

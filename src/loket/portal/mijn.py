@@ -25,6 +25,7 @@ from loket.cases.models import Case, CaseDocument, CaseMessage
 from loket.catalogue.models import Product
 from loket.contacts.models import Person
 from loket.lib.identifiers import format_phone
+from loket.lib.params import text_param, uuid_param
 from loket.portal import forms as pf
 from loket.portal import services
 from loket.portal.application import ApplicationForm, prefill, readable_answers
@@ -195,7 +196,8 @@ def demo_login(request: HttpRequest, municipality: str) -> HttpResponse:
     if not settings.LOKET_DEMO_LOGIN:
         raise Http404("the demo login is off")
     person = get_object_or_404(
-        Person.objects.filter(municipality=current).exclude(bsn=""), uuid=request.POST.get("person")
+        Person.objects.filter(municipality=current).exclude(bsn=""),
+        uuid=uuid_param(request.POST, "person"),
     )
     resident_login(request, Resident(method="demo", bsn=person.bsn, name=person.full_name))
     return remember_login(redirect(_safe_next(request, current, request.POST.get("next"))))
@@ -548,7 +550,7 @@ def apply_send(
     item = _product(municipality, product)
     if request.method != "POST":
         return redirect("portal:apply_check", municipality=municipality.slug, product=item.slug)
-    key = request.POST.get("submission_key", "")
+    key = text_param(request.POST, "submission_key", max_length=64)
     drafts = request.session.get(DRAFTS, {})
     draft = drafts.get(f"{municipality.slug}/{item.slug}")
     existing = resident.cases(municipality).filter(submission_key=key).first() if key else None

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loket.cases.errors import CaseRefused
+from loket.cases.errors import CaseRefused, InvalidInput
 from loket.cases.models import Case, CaseDocument, CaseMessage
 from loket.cases.services import (
     case_add_document,
@@ -28,6 +28,7 @@ from loket.cases.services import (
 from loket.catalogue.models import Channel, Product
 from loket.contacts.models import Contact, Person
 from loket.history.services import history_record
+from loket.lib import limits
 from loket.notifications.models import StaffNotification
 from loket.notifications.services import staff_notify_from_resident
 from loket.portal.identity import Resident
@@ -98,6 +99,9 @@ def application_submit(
     The same ``submission_key`` never makes a second case (a double click, the back button,
     a retried request): the existing case is returned. A unique constraint backs this up when
     two requests arrive at the same moment."""
+    for name, value in answers.items():
+        if isinstance(value, str):
+            limits.check_length(value, limit=limits.TEXT, field=name, refused=InvalidInput)
     existing = Case.objects.filter(municipality=municipality, submission_key=submission_key)
     found = existing.first()
     if found is not None:
@@ -207,6 +211,8 @@ def send_message(*, case: Case, text: str) -> CaseMessage:
 
 
 def withdraw(*, case: Case, reason: str = "") -> Case:
+    """The applicant withdraws; their reason has at most ``limits.REASON`` characters."""
+    reason = limits.check_length(reason, limit=limits.REASON, field="reason", refused=InvalidInput)
     return case_withdraw(
         case=case,
         reason=(_("Withdrawn by the applicant: %(reason)s") % {"reason": reason})

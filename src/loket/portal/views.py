@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from loket.catalogue.models import Channel, Product
+from loket.lib.params import text_param
 from loket.portal.selectors import CURATED_TOP_TASKS, TOP_TASKS, top_task_ids
 from loket.tenancy.face import Face, logo_of
 from loket.tenancy.models import Municipality
@@ -21,7 +22,7 @@ from loket.wegwijzer.services import wegwijzer_search
 def municipality_home(request: HttpRequest, municipality: str) -> HttpResponse:
     current = municipality_for_slug(municipality)
     request.municipality = current  # type: ignore[attr-defined]
-    query = request.GET.get("q", "").strip()[:200]
+    query = text_param(request.GET, "q", max_length=200)
     products = list(Product.objects.offered_in(current))
     results = (
         [hit.product for hit in wegwijzer_search(query, municipality=current)] if query else None

@@ -4,7 +4,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from loket.api.problems import api_not_found
+from loket.api.problems import api_bad_request, api_not_found
 from loket.tenancy.models import Municipality
 
 
@@ -26,6 +26,15 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if request.path.startswith("/api/"):
         return api_not_found(request)
     return render(request, "404.html", status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400: a parameter that cannot be understood (``loket.lib.params.BadParameter``), with the
+    message that says which one and why."""
+    message = str(getattr(exception, "message", "") or "")
+    if request.path.startswith("/api/"):
+        return api_bad_request(request, message)
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

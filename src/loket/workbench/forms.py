@@ -12,6 +12,7 @@ from loket.accounts.models import User
 from loket.cases.models import Case
 from loket.cases.services import allowed_next_steps
 from loket.catalogue.models import ResultType, StatusStep
+from loket.lib import limits
 from loket.organisation.models import Partner, Team
 
 
@@ -41,7 +42,10 @@ class StatusForm(VersionForm):
         help_text=_("Needed when the step closes the case."),
     )
     note = forms.CharField(
-        label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Explanation"),
+        required=False,
+        max_length=limits.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -54,13 +58,16 @@ class StatusForm(VersionForm):
 
 
 class ReasonForm(VersionForm):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class SuspendForm(VersionForm):
     reason = forms.CharField(
         label=_("What must the applicant send?"),
         help_text=_("The applicant reads this text in Mijn Loket; write it plainly."),
+        max_length=limits.REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     respond_before = forms.DateField(
@@ -73,12 +80,14 @@ class SuspendForm(VersionForm):
 
 class MessageForm(forms.Form):
     text = forms.CharField(
-        label=_("Message to the applicant"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Message to the applicant"),
+        max_length=limits.TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class ResumeForm(VersionForm):
-    reason = forms.CharField(label=_("Explanation"), required=False)
+    reason = forms.CharField(label=_("Explanation"), required=False, max_length=limits.REASON)
 
 
 class ResultForm(VersionForm):
@@ -108,7 +117,9 @@ class AssignForm(VersionForm):
 
 class HandOverForm(VersionForm):
     target = forms.ChoiceField(label=_("Hand over to"))
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -128,7 +139,9 @@ class HandOverForm(VersionForm):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Note"), max_length=limits.TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class DocumentForm(forms.Form):

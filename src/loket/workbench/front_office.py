@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +31,8 @@ from loket.history.services import history_record
 from loket.knowledge import services as knowledge_services
 from loket.knowledge.models import Article
 from loket.knowledge.services import can_edit_articles
+from loket.lib import limits
+from loket.lib.params import id_param, parse_id, text_param, uuid_param
 from loket.tenancy.models import Municipality
 from loket.tenancy.selectors import municipalities_for_staff
 from loket.workbench import front_office_forms as fo
@@ -58,7 +60,7 @@ def front_office(request: HttpRequest) -> HttpResponse:
     if request.method != "POST" and request.GET:
         # An old bookmark or a hand-made ?q=<BSN>: not searched, and the address is cleaned.
         return redirect("workbench:front_office")
-    query = request.POST.get("q", "").strip() if request.method == "POST" else ""
+    query = text_param(request.POST, "q", max_length=200) if request.method == "POST" else ""
     results = selectors.front_office_search(_user(request), query) if query else None
     if results is not None and results.identifies_one_person:
         # BSN, address, phone or e-mail that points at exactly one resident: open them at once.
@@ -90,6 +92,11 @@ def _person(request: HttpRequest, uuid: Any) -> Person:
     return get_object_or_404(
         Person.objects.visible_to(_user(request)).select_related("municipality"), uuid=uuid
     )
+
+
+def _form_field(form: Any, field: str | None) -> str | None:
+    """The form field a service refusal names, or None (the form's general errors)."""
+    return field if field and field in form.fields else None
 
 
 def _contact_form(
@@ -135,7 +142,7 @@ def person_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
     user = _user(request)
     person = _person(request, uuid)
     history_record(instance=person, action="view", actor=user)
-    question = request.GET.get("vraag", "").strip()[:200]
+    question = text_param(request.GET, "vraag", max_length=200)
     cases = (
         Case.objects.visible_to(user)
         .filter(initiator_person=person)
@@ -192,16 +199,20 @@ def person_answer(request: HttpRequest, uuid: Any) -> HttpResponse:
         Article.objects.for_municipality(person.municipality), uuid=form.cleaned_data["article"]
     )
     channel = form.cleaned_data["channel"]
-    contact = services.contact_register(
-        municipality=person.municipality,
-        actor=user,
-        channel=channel,
-        subject=article.title_nl,
-        text=request.POST.get("vraag", "")[:2000],
-        outcome=Contact.Outcome.ANSWERED,
-        person=person,
-        article=article,
-    )
+    try:
+        contact = services.contact_register(
+            municipality=person.municipality,
+            actor=user,
+            channel=channel,
+            subject=article.title_nl,
+            text=text_param(request.POST, "vraag", max_length=limits.TEXT),
+            outcome=Contact.Outcome.ANSWERED,
+            person=person,
+            article=article,
+        )
+    except ContactRefused as refused:
+        messages.error(request, str(refused.message))
+        return redirect("workbench:person_detail", uuid=person.uuid)
     request.session[SESSION_CHANNEL] = channel
     messages.success(
         request,
@@ -216,17 +227,17 @@ def _chosen(request: HttpRequest, municipality: Municipality | None) -> dict[str
     into "what was asked and said", and the product they picked (``product``) gives the
     subject, whatever the wegwijzer listed first."""
     initial: dict[str, Any] = {}
-    question = request.GET.get("vraag", "").strip()[:2000]
+    question = text_param(request.GET, "vraag", max_length=limits.TEXT)
     if question:
         initial["text"] = question
-    chosen = request.GET.get("product", "")
-    if chosen.isdigit():
+    chosen = id_param(request.GET, "product")
+    if chosen is not None:
         products = (
             selectors.offered_products(municipality)
             if municipality is not None
             else Product.objects.filter(is_active=True)
         )
-        product = products.filter(pk=int(chosen)).first()
+        product = products.filter(pk=chosen).first()
         if product is not None:
             initial.update(product=product.pk, subject=product.name_nl)
     return initial
@@ -237,17 +248,25 @@ def contact_new(request: HttpRequest) -> HttpResponse:
     """The full contact form, for a person, an organisation or nobody (anonymous)."""
     user = _user(request)
     source = request.POST if request.method == "POST" else request.GET
-    person = _person(request, source["persoon"]) if source.get("persoon") else None
+    person_id, organisation_id, article_id = (
+        uuid_param(source, name) for name in ("persoon", "organisatie", "artikel")
+    )
+    person = _person(request, person_id) if person_id else None
     organisation = (
-        get_object_or_404(Organisation.objects.visible_to(user), uuid=source["organisatie"])
-        if source.get("organisatie")
+        get_object_or_404(Organisation.objects.visible_to(user), uuid=organisation_id)
+        if organisation_id
         else None
     )
-    article = get_object_or_404(Article, uuid=source["artikel"]) if source.get("artikel") else None
+    article = get_object_or_404(Article, uuid=article_id) if article_id else None
     party = person or organisation
     municipality = party.municipality if party is not None else None
     if municipality is None:
-        chosen = source.get("municipality")
+        # A posted choice is the form's field (it says what is wrong); in the address it is a 400.
+        chosen = (
+            parse_id(source.get("municipality", ""))
+            if request.method == "POST"
+            else id_param(source, "municipality")
+        )
         mine = municipalities_for_staff(user)
         municipality = mine.filter(pk=chosen).first() if chosen else None
         if municipality is None and mine.count() == 1:
@@ -335,7 +354,8 @@ def person_new(request: HttpRequest) -> HttpResponse:
             {"form": form, "municipalities": municipalities},
         )
     form = fo.PersonForm(request.POST)
-    municipality = municipalities.filter(pk=request.POST.get("municipality") or 0).first()
+    chosen = parse_id(request.POST.get("municipality", ""))
+    municipality = municipalities.filter(pk=chosen).first() if chosen else None
     if municipality is None and municipalities.count() == 1:
         municipality = municipalities.first()
     existing = None
@@ -350,7 +370,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
             form.add_error(exists.field, str(exists.message))
             existing = exists.existing
         except ContactRefused as refused:
-            form.add_error(refused.field, str(refused.message))
+            form.add_error(_form_field(form, refused.field), str(refused.message))
         else:
             messages.success(request, _("%(name)s is registered.") % {"name": person})
             return redirect("workbench:person_detail", uuid=person.uuid)
@@ -379,7 +399,7 @@ def person_edit(request: HttpRequest, uuid: Any) -> HttpResponse:
             form.add_error(exists.field, str(exists.message))
             existing = exists.existing
         except ContactRefused as refused:
-            form.add_error(refused.field, str(refused.message))
+            form.add_error(_form_field(form, refused.field), str(refused.message))
         else:
             messages.success(request, _("The details were saved."))
             return redirect("workbench:person_detail", uuid=person.uuid)
@@ -395,10 +415,11 @@ def person_edit(request: HttpRequest, uuid: Any) -> HttpResponse:
 def organisation_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     municipalities = municipalities_for_staff(user)
-    form = fo.OrganisationForm(request.POST or None)
+    form = fo.OrganisationForm(request.POST if request.method == "POST" else None)
     existing = None
     if request.method == "POST":
-        municipality = municipalities.filter(pk=request.POST.get("municipality") or 0).first()
+        chosen = parse_id(request.POST.get("municipality", ""))
+        municipality = municipalities.filter(pk=chosen).first() if chosen else None
         if municipality is None and municipalities.count() == 1:
             municipality = municipalities.first()
         if municipality is None:
@@ -411,6 +432,8 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
             except PartyExists as exists:
                 form.add_error(exists.field, str(exists.message))
                 existing = exists.existing
+            except ContactRefused as refused:
+                form.add_error(_form_field(form, refused.field), str(refused.message))
             else:
                 messages.success(request, _("%(name)s is registered.") % {"name": organisation})
                 return redirect("workbench:organisation_detail", uuid=organisation.uuid)
@@ -430,11 +453,15 @@ def organisation_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            services.contact_person_add(
-                organisation=organisation, data=form.cleaned_data, actor=user
-            )
-            messages.success(request, _("The contact person was added."))
-            return redirect("workbench:organisation_detail", uuid=organisation.uuid)
+            try:
+                services.contact_person_add(
+                    organisation=organisation, data=form.cleaned_data, actor=user
+                )
+            except ContactRefused as refused:
+                form.add_error(_form_field(form, refused.field), str(refused.message))
+            else:
+                messages.success(request, _("The contact person was added."))
+                return redirect("workbench:organisation_detail", uuid=organisation.uuid)
         status = 400
     else:
         history_record(instance=organisation, action="view", actor=user)
@@ -459,7 +486,7 @@ def organisation_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
 @login_required
 def knowledge(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    query = request.GET.get("q", "").strip()[:200]
+    query = text_param(request.GET, "q", max_length=200)
     if query:
         articles = selectors.knowledge_search(user, query)
     else:
@@ -506,9 +533,13 @@ def _article_form_page(request: HttpRequest, article: Article) -> HttpResponse:
     )
     if request.method == "POST":
         if form.is_valid():
-            saved = knowledge_services.article_save(article=form.instance, actor=user)
-            messages.success(request, _("The article was saved."))
-            return redirect("workbench:article_detail", uuid=saved.uuid)
+            try:
+                saved = knowledge_services.article_save(article=form.instance, actor=user)
+            except ValidationError as refused:
+                form.add_error(None, refused)
+            else:
+                messages.success(request, _("The article was saved."))
+                return redirect("workbench:article_detail", uuid=saved.uuid)
         return render(
             request, "workbench/article_form.html", {"form": form, "article": article}, status=400
         )

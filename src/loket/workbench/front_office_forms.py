@@ -17,6 +17,7 @@ from loket.catalogue.models import Channel, Product
 from loket.contacts.models import Contact, ContactPerson, ContactRequest, Organisation, Person
 from loket.contacts.services import Receiver
 from loket.knowledge.models import Article
+from loket.lib import limits
 from loket.lib.identifiers import normalise_postcode
 from loket.lib.phone import clean_phone
 from loket.organisation.models import Partner, Team
@@ -166,12 +167,15 @@ class ContactForm(forms.Form):
     )
     subject = forms.CharField(
         label=_("Subject"),
-        max_length=200,
+        max_length=limits.SHORT,
         required=False,
         help_text=_("Empty: the name of the product chosen below."),
     )
     text = forms.CharField(
-        label=_("What was asked and said"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What was asked and said"),
+        required=False,
+        max_length=limits.TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     product = forms.ModelChoiceField(
         queryset=Product.objects.none(), label=_("Product"), required=False, empty_label="—"
@@ -274,7 +278,9 @@ class RequestCloseForm(forms.Form):
         label=_("How did it end?"), choices=ContactRequest.Outcome.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(
-        label=_("What was agreed with the resident"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What was agreed with the resident"),
+        max_length=limits.REASON,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -304,6 +310,13 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args: Any, municipalities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from loket.knowledge.services import TEXT_LIMITS
+
+        for name, limit in TEXT_LIMITS.items():
+            text = cast(forms.CharField, self.fields[name])
+            text.max_length = limit
+            text.validators.append(MaxLengthValidator(limit))
+            text.widget.attrs["maxlength"] = str(limit)
         cast(forms.ModelChoiceField, self.fields["product"]).queryset = Product.objects.filter(
             is_active=True
         ).order_by("name_nl")

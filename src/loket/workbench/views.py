@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,7 @@ from loket.contacts.models import Contact
 from loket.contacts.selectors import first_contact_resolution, request_counts
 from loket.history.models import ChangeRecord
 from loket.history.services import history_record
+from loket.lib.params import BadParameter, choice_param, parse_id, parse_uuid, text_param
 from loket.notifications.services import staff_case_opened
 from loket.tenancy.selectors import municipalities_for_staff
 from loket.workbench import forms as wb
@@ -89,18 +90,20 @@ DUE_LABELS = {
 def case_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     params = request.GET
+    assignee = text_param(params, "assignee", max_length=20)
+    if assignee not in ("", "none") and parse_id(assignee) is None:
+        raise BadParameter("assignee", _("“assignee” must be a colleague's number or “none”."))
     filters = QueueFilters(
-        scope=params.get("scope", "team")
-        if params.get("scope") in ("mine", "team", "all")
-        else "team",
-        municipality=params.get("municipality", ""),
-        product=params.get("product", ""),
-        status=params.get("status", ""),
-        due=params.get("state", ""),
-        assignee=params.get("assignee", ""),
+        scope=choice_param(params, "scope", ("mine", "team", "all"), "team"),
+        municipality=text_param(params, "municipality", max_length=100),
+        product=text_param(params, "product", max_length=100),
+        status=text_param(params, "status", max_length=100),
+        due=choice_param(params, "state", ("overdue", "at_risk", "on_track", "suspended"), ""),
+        assignee=assignee,
         closed=params.get("closed") == "1",
     )
-    page = case_queue(user, filters, cursor=params.get("after", ""), size=settings.LOKET_PAGE_SIZE)
+    cursor = text_param(params, "after", max_length=200)
+    page = case_queue(user, filters, cursor=cursor, size=settings.LOKET_PAGE_SIZE)
     query = params.copy()
     query.pop("after", None)
     return render(
@@ -329,6 +332,8 @@ def case_action(request: HttpRequest, uuid: str, action: str) -> HttpResponse:
     try:
         handle(case, request.user, form.cleaned_data, form)
     except CaseRefused as refused:
+        if refused.field in form.fields:
+            form.add_error(refused.field, str(refused.message))
         return _detail(
             request, case, bound={action: form}, error=str(refused.message), status=refused.status
         )
@@ -340,12 +345,18 @@ def case_action(request: HttpRequest, uuid: str, action: str) -> HttpResponse:
 @require_POST
 def bulk_assign(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    parsed = [parse_uuid(value) for value in request.POST.getlist("case") if value]
+    uuids = [value for value in parsed if value is not None]
+    if len(uuids) != len(parsed):
+        raise BadParameter("case", _("A chosen case is not a case identifier (a uuid)."))
     form = wb.BulkAssignForm(request.POST, user=user)
-    back = reverse("workbench:case_list") + "?" + request.POST.get("back", "")
+    # The queue's filters to return to, re-encoded: nothing else of the posted text gets into
+    # the Location header.
+    back_query = QueryDict(request.POST.get("back", "")).urlencode()
+    back = reverse("workbench:case_list") + "?" + back_query
     if not form.is_valid():
         messages.error(request, _("Choose cases and a colleague."))
         return redirect(back)
-    uuids = [value for value in request.POST.getlist("case") if value]
     assigned, refused = 0, []
     for case in Case.objects.visible_to(user).filter(uuid__in=uuids):
         try:
