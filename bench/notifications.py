@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = int(os.environ.get("BENCH_EVENTS", "1000"))
 MAILS = int(os.environ.get("BENCH_MAILS", "3000"))
+CASES = int(os.environ.get("BENCH_CASES", "300"))
 
 
 def setup() -> str:
@@ -111,28 +112,45 @@ def main() -> None:
         f" outbox, {with_row:.3f} ms with: extra {with_row - without:.3f} ms per event"
     )
 
-    # 2. Delivery throughput of one worker.
-    OutboxMessage.objects.all().delete()
-    for number in range(MAILS):
-        notify.notify_case("message", case, key=f"mail-{number}", message=f"Bericht {number}")
-    count_file = Path(tempfile.mkstemp(suffix=".count")[1])
-    sink = subprocess.Popen(  # noqa: S603 - our own script
-        [sys.executable, str(ROOT / "bench" / "smtp_sink.py"), str(port), str(count_file)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert sink.stdout is not None and sink.stdout.readline().strip() == "ready"
-    started = time.perf_counter()
-    sent = deliver_all(size=200)
-    elapsed = time.perf_counter() - started
-    sink.terminate()
-    sink.wait(10)
-    received, distinct = (int(x) for x in count_file.read_text().split())
-    count_file.unlink()
-    print(
-        f"delivery: one worker sent {sent} e-mails in {elapsed:.2f} s = {sent / elapsed:.0f}"
-        f" e-mails/s; the SMTP server received {received} ({distinct} distinct Message-IDs)"
-    )
+    # 2. Delivery throughput of one worker. Messages of one case go out in the order they were
+    # queued, one at a time, so the figure depends on how they spread over cases: many cases
+    # (the normal mix) and, as the worst case, every message on one case.
+    spread = [case] + [
+        case_create(municipality=town, product=product, subject=f"bench {n}", person=person)
+        for n in range(CASES - 1)
+    ]
+
+    def delivery(cases: list[Case], label: str) -> None:
+        OutboxMessage.objects.all().delete()
+        for number in range(MAILS):
+            notify.notify_case(
+                "message",
+                cases[number % len(cases)],
+                key=f"mail-{number}",
+                message=f"Bericht {number}",
+            )
+        count_file = Path(tempfile.mkstemp(suffix=".count")[1])
+        sink = subprocess.Popen(  # noqa: S603 - our own script
+            [sys.executable, str(ROOT / "bench" / "smtp_sink.py"), str(port), str(count_file)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert sink.stdout is not None and sink.stdout.readline().strip() == "ready"
+        started = time.perf_counter()
+        sent = deliver_all(size=200)
+        elapsed = time.perf_counter() - started
+        sink.terminate()
+        sink.wait(10)
+        received, distinct = (int(x) for x in count_file.read_text().split())
+        count_file.unlink()
+        print(
+            f"delivery, {label}: one worker sent {sent} e-mails in {elapsed:.2f} s ="
+            f" {sent / elapsed:.0f} e-mails/s; the SMTP server received {received}"
+            f" ({distinct} distinct Message-IDs)"
+        )
+
+    delivery(spread, f"spread over {len(spread)} cases")
+    delivery([case], "all on one case (delivered one by one, in order)")
 
 
 if __name__ == "__main__":
