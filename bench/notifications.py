@@ -11,6 +11,7 @@ Runs on a scratch database: SQLite under var/ by default, or BENCH_DATABASE_URL 
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import statistics
@@ -79,6 +80,7 @@ def main() -> None:
     case: Case = case_create(municipality=town, product=product, subject="bench", person=person)
 
     print(f"database: {connection.vendor} ({url.split('@')[-1]})")
+    figures: dict[str, object] = {"database": connection.vendor, "events": EVENTS, "mails": MAILS}
     # 1. The outbox row per event.
     timings = []
     for number in range(EVENTS):
@@ -87,6 +89,11 @@ def main() -> None:
             notify.notify_case("message", case, key=f"bench-{number}", message="Hallo")
             timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
+    figures["outbox_row_ms"] = {
+        "mean": statistics.mean(timings),
+        "median": statistics.median(timings),
+        "p95": timings[int(len(timings) * 0.95)],
+    }
     print(
         f"outbox row per event ({EVENTS} events): mean {statistics.mean(timings):.3f} ms,"
         f" median {statistics.median(timings):.3f} ms,"
@@ -107,6 +114,7 @@ def main() -> None:
 
     without = change_timings(False)
     with_row = change_timings(True)
+    figures["change_ms"] = {"without_outbox": without, "with_outbox": with_row}
     print(
         f"a whole change (message to the applicant, {EVENTS} times): {without:.3f} ms without"
         f" outbox, {with_row:.3f} ms with: extra {with_row - without:.3f} ms per event"
@@ -121,6 +129,7 @@ def main() -> None:
     ]
 
     def delivery(cases: list[Case], label: str) -> None:
+        """Deliver MAILS messages spread round-robin over ``cases``; print and keep the rate."""
         OutboxMessage.objects.all().delete()
         for number in range(MAILS):
             notify.notify_case(
@@ -148,9 +157,25 @@ def main() -> None:
             f" {sent / elapsed:.0f} e-mails/s; the SMTP server received {received}"
             f" ({distinct} distinct Message-IDs)"
         )
+        figures[f"delivery_{len(cases)}_cases"] = {
+            "sent": sent,
+            "seconds": elapsed,
+            "per_second": sent / elapsed,
+            "received": received,
+            "distinct_message_ids": distinct,
+        }
 
     delivery(spread, f"spread over {len(spread)} cases")
     delivery([case], "all on one case (delivered one by one, in order)")
+    out = (
+        ROOT
+        / "bench"
+        / "results"
+        / f"notifications-{connection.vendor}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"written to {out.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
