@@ -277,3 +277,36 @@ def test_message_request_for_information_and_shared_documents_reach_the_applican
     page = client.get(reverse("workbench:case_detail", args=[case.uuid])).content.decode()
     assert "Uw tekening is ontvangen." in page  # messages are part of the timeline
     assert "15 januari 2027" in page
+
+
+def test_awb_4_5_the_form_says_uiterlijk_and_refuses_a_past_response_date(
+    client: Any, staff_a: Any, case: Case
+) -> None:
+    client.force_login(staff_a)
+    page = client.get(reverse("workbench:case_detail", args=[case.uuid])).content.decode()
+    assert "Uiterlijk reageren op" in page and "Reageren vóór" not in page
+    assert "De aanvrager mag reageren tot en met deze dag." in page
+    post = client.post(
+        reverse("workbench:case_action", args=[case.uuid, "suspend"]),
+        {
+            "suspend-version": case.version,
+            "suspend-reason": "Bouwtekening ontbreekt",
+            "suspend-respond_before": "2000-01-03",
+        },
+    )
+    assert post.status_code == 400
+    page = post.content.decode()
+    assert "De reactiedatum 3 januari 2000 is al voorbij; kies vandaag of een latere dag." in page
+    case.refresh_from_db()
+    assert case.suspended_at is None
+    post = client.post(
+        reverse("workbench:case_action", args=[case.uuid, "suspend"]),
+        {
+            "suspend-version": case.version,
+            "suspend-reason": "Bouwtekening ontbreekt",
+            "suspend-respond_before": "2099-01-05",
+        },
+    )
+    assert post.status_code == 302
+    page = client.get(reverse("workbench:case_detail", args=[case.uuid])).content.decode()
+    assert "Die kan uiterlijk op 5 januari 2099 reageren." in page
