@@ -310,3 +310,23 @@ def test_awb_4_5_the_form_says_uiterlijk_and_refuses_a_past_response_date(
     assert post.status_code == 302
     page = client.get(reverse("workbench:case_detail", args=[case.uuid])).content.decode()
     assert "Die kan uiterlijk op 5 januari 2099 reageren." in page
+
+
+def test_atw_3_lid_3_a_deadline_across_a_predicted_day_says_it_is_provisional(
+    client: Any, staff_a: Any, catalogue: None, municipality_a: Any
+) -> None:
+    import time_machine
+
+    from tests.cases.test_deadlines import at
+
+    with time_machine.travel(at(4, 20, year=2029), tick=False):
+        client.force_login(staff_a)
+        later = make_case(municipality=municipality_a, product_slug="omgevingsvergunning")
+        page = client.get(reverse("workbench:case_detail", args=[later.uuid])).content.decode()
+    assert "Voorlopig: telt een dag die nog niet bij besluit" in page
+    assert "(Atw art. 3 lid 3): 11 mei 2029</span>" in page
+    with time_machine.travel(at(4, 20, year=2026), tick=False):
+        client.force_login(staff_a)
+        decreed = make_case(municipality=municipality_a, product_slug="omgevingsvergunning")
+        page = client.get(reverse("workbench:case_detail", args=[decreed.uuid])).content.decode()
+    assert 'data-testid="provisional-days"' not in page  # 15 May 2026 is decreed
