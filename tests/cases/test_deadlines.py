@@ -3,7 +3,7 @@ one extension (Awb 4:14). Time is frozen; expected dates are worked out by hand.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -147,3 +147,32 @@ def test_due_states_follow_the_stored_moments(catalogue: None, municipality_a: A
     assert case.due_state(at(11, 3)) == DueState.ON_TRACK
     assert case.due_state(at(11, 9, 9)) == DueState.AT_RISK
     assert case.due_state(at(11, 10)) == DueState.OVERDUE
+
+
+@pytest.mark.parametrize(
+    ("respond_before", "refused"),
+    [((5, 12), True), ((5, 13), False), ((5, 14), False)],  # yesterday, today, tomorrow
+)
+def test_awb_4_5_a_response_date_in_the_past_is_refused(
+    catalogue: None,
+    municipality_a: Any,
+    staff_a: Any,
+    respond_before: tuple[int, int],
+    refused: bool,
+) -> None:
+    day = date(2026, *respond_before)
+    with time_machine.travel(at(5, 13), tick=False):
+        case = make_case(municipality=municipality_a, product_slug="omgevingsvergunning")
+        if refused:
+            with pytest.raises(InvalidInput) as error:
+                case_suspend(case=case, reason="Tekening", actor=staff_a, respond_before=day)
+            assert error.value.field == "respond_before"
+            assert str(error.value.message) == (
+                "De reactiedatum 12 mei 2026 is al voorbij; kies vandaag of een latere dag."
+            )
+            case.refresh_from_db()
+            assert case.suspended_at is None and case.awaiting_until is None
+            assert not case.events.filter(kind="suspended").exists()
+        else:
+            case = case_suspend(case=case, reason="Tekening", actor=staff_a, respond_before=day)
+            assert case.awaiting_until == day

@@ -18,9 +18,12 @@ from loket.lib.calendar import (
     add_weeks,
     add_working_days,
     easter_sunday,
+    equated_days,
     holidays,
     is_working_day,
     next_working_day,
+    predicted_equated_days,
+    provisional_days_between,
     working_days_between,
 )
 
@@ -119,7 +122,12 @@ def test_weekends_and_ordinary_days() -> None:
         (at(2026, 4, 22), 3, end(2026, 4, 28), "Wed + 3wd skips King's Day (Mon 27 Apr)"),
         (at(2025, 4, 24), 1, end(2025, 4, 25), "2025: King's Day is Sat 26 Apr"),
         (at(2026, 5, 1), 2, end(2026, 5, 6), "Fri + 2wd: Mon 4, then Tue 5 May skipped"),
-        (at(2027, 5, 3), 2, end(2027, 5, 7), "5 May and Ascension 6 May 2027 skipped"),
+        (
+            at(2027, 5, 3),
+            2,
+            end(2027, 5, 10),
+            "5 May, Ascension 6 May and 7 May 2027 (equated, Atw art. 3 lid 3) skipped",
+        ),
         (at(2026, 4, 2), 1, end(2026, 4, 7), "Good Friday and Easter Monday skipped"),
         (at(2025, 4, 17), 2, end(2025, 4, 23), "Good Friday 2025, Easter Monday 2025"),
         (at(2026, 5, 22), 1, end(2026, 5, 26), "Whit Monday skipped"),
@@ -246,3 +254,92 @@ def test_term_in_words(term: str, nl: str, en: str) -> None:
 )
 def test_working_days_between(start: date, stop: date, count: int) -> None:
     assert working_days_between(start, stop) == count
+
+
+DECREED = {  # Atw art. 3 lid 3: the two decrees, copied from their titles
+    2023: [date(2023, 4, 28), date(2023, 5, 19)],
+    2024: [date(2024, 5, 10), date(2024, 12, 27)],
+    2025: [date(2025, 5, 30)],
+    2026: [date(2026, 1, 2), date(2026, 5, 15)],
+    2027: [date(2027, 5, 7)],
+    2028: [date(2028, 4, 28), date(2028, 5, 26)],
+}
+
+
+@pytest.mark.parametrize("year", sorted(DECREED))
+def test_atw_3_lid_3_decreed_days_are_not_working_days(year: int) -> None:
+    days = equated_days(year)
+    assert sorted(days) == DECREED[year]
+    for day, equated in days.items():
+        assert not equated.provisional
+        assert equated.source.startswith("Besluit gelijkstelling van ")
+        assert day.strftime("%-d") in equated.source
+        assert not is_working_day(day)
+
+
+@pytest.mark.parametrize("year", sorted(DECREED))
+def test_atw_3_lid_3_the_prediction_reproduces_the_decrees(year: int) -> None:
+    assert predicted_equated_days(year) == DECREED[year]
+
+
+@pytest.mark.parametrize(
+    ("year", "expected", "why"),
+    [
+        # Ascension 10 May; 1 Jan Monday, 27 Apr Friday, 26 Dec Wednesday: no other bridge.
+        (2029, [date(2029, 5, 11)], "Friday after Ascension Day only"),
+        # Ascension 30 May; 26 Dec 2030 is a Thursday.
+        (2030, [date(2030, 5, 31), date(2030, 12, 27)], "Ascension and Boxing Day bridges"),
+        # Ascension 25 May; 1 Jan 2032 is a Thursday; 5 May 2033 is one too and is not bridged.
+        (2032, [date(2032, 1, 2), date(2032, 5, 7)], "New Year's Day bridge"),
+        (2033, [date(2033, 5, 27)], "a Thursday 5 May is not bridged (as in 2022)"),
+    ],
+)
+def test_atw_3_lid_3_years_without_a_decree_are_predicted_and_provisional(
+    year: int, expected: list[date], why: str
+) -> None:
+    days = equated_days(year)
+    assert sorted(days) == expected, why
+    assert all(equated.provisional and "Voorlopig" in equated.source for equated in days.values())
+    assert all(not is_working_day(day) for day in expected)
+
+
+def test_atw_3_lid_3_no_days_are_invented_before_the_first_decree() -> None:
+    assert equated_days(2022) == {}
+    assert is_working_day(date(2022, 5, 27))  # that decree is not shipped
+
+
+@pytest.mark.parametrize(
+    ("start", "amount", "expected", "why"),
+    [
+        (at(2026, 4, 24), 5, end(2026, 5, 4), "Atw art. 3 lid 1: King's Day 27 April skipped"),
+        (
+            at(2026, 5, 11),
+            5,
+            end(2026, 5, 20),
+            "Atw art. 3 lid 3: 12, 13, (14 Ascension, 15 May equated), 18, 19, 20 May",
+        ),
+        (
+            at(2025, 12, 31),
+            1,
+            end(2026, 1, 5),
+            "Atw art. 3 lid 3: 1 January holiday, 2 January 2026 equated",
+        ),
+    ],
+)
+def test_atw_3_working_day_terms_across_equated_days(
+    start: datetime, amount: int, expected: datetime, why: str
+) -> None:
+    assert add_working_days(start, amount) == expected, why
+
+
+def test_atw_1_a_calendar_term_ending_on_an_equated_day_moves_to_monday() -> None:
+    # 1 week from Friday 8 May 2026 ends Friday 15 May, equated: Monday 18 May (Atw art. 1).
+    assert add_weeks(at(2026, 5, 8), 1) == end(2026, 5, 18)
+
+
+def test_atw_3_lid_3_provisional_days_a_term_crosses() -> None:
+    assert provisional_days_between(date(2028, 12, 1), date(2029, 6, 1)) != []
+    assert [e.day for e in provisional_days_between(date(2028, 12, 1), date(2029, 6, 1))] == [
+        date(2029, 5, 11)
+    ]
+    assert provisional_days_between(date(2026, 5, 1), date(2026, 6, 1)) == []

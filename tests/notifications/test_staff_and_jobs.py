@@ -92,16 +92,33 @@ def test_overdue_callback_reaches_the_team(town: Any, resident: Any) -> None:
     assert note.kind == "overdue_callback" and "afvalpas" in note.text
 
 
-def test_reminder_before_the_applicants_term_ends(town: Any, resident: Any) -> None:
+@pytest.mark.parametrize(
+    ("today", "reminded"),
+    [
+        (dt.date(2026, 12, 2), False),  # Wednesday: three working days before
+        (dt.date(2026, 12, 3), True),  # Thursday: two working days before Monday 7 December
+    ],
+)
+def test_awb_4_5_reminder_two_working_days_before_the_response_date(
+    town: Any, resident: Any, today: dt.date, reminded: bool
+) -> None:
     with time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM), tick=False):
         case = make_case(municipality=town, person=resident, product_slug="parkeervergunning")
-        case_suspend(case=case, reason="Stuur uw kentekenbewijs.", actor=None)
-    with time_machine.travel(dt.datetime(2026, 12, 5, 8, 0, tzinfo=AMSTERDAM), tick=False):
+        case_suspend(
+            case=case,
+            reason="Stuur uw kentekenbewijs.",
+            actor=None,
+            respond_before=dt.date(2026, 12, 7),
+        )
+    moment = dt.datetime.combine(today, dt.time(8, 0), tzinfo=AMSTERDAM)
+    with time_machine.travel(moment, tick=False):
         run_due_jobs(JOBS[2:3])
         run_due_jobs(JOBS[2:3])
-    reminder = OutboxMessage.objects.get(event="reminder")
-    assert "Stuur uw kentekenbewijs." in reminder.body_text
-    assert "7 december 2026" in reminder.body_text
+    reminders = list(OutboxMessage.objects.filter(event="reminder"))
+    assert len(reminders) == (1 if reminded else 0)
+    if reminded:
+        assert "Stuur uw kentekenbewijs." in reminders[0].body_text
+        assert "7 december 2026" in reminders[0].body_text
 
 
 def test_a_failing_job_does_not_stop_the_others(town: Any) -> None:

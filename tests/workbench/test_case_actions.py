@@ -277,3 +277,56 @@ def test_message_request_for_information_and_shared_documents_reach_the_applican
     page = client.get(reverse("workbench:case_detail", args=[case.uuid])).content.decode()
     assert "Uw tekening is ontvangen." in page  # messages are part of the timeline
     assert "15 januari 2027" in page
+
+
+def test_awb_4_5_the_form_says_uiterlijk_and_refuses_a_past_response_date(
+    client: Any, staff_a: Any, case: Case
+) -> None:
+    client.force_login(staff_a)
+    page = client.get(reverse("workbench:case_detail", args=[case.uuid])).content.decode()
+    assert "Uiterlijk reageren op" in page and "Reageren vóór" not in page
+    assert "De aanvrager mag reageren tot en met deze dag." in page
+    post = client.post(
+        reverse("workbench:case_action", args=[case.uuid, "suspend"]),
+        {
+            "suspend-version": case.version,
+            "suspend-reason": "Bouwtekening ontbreekt",
+            "suspend-respond_before": "2000-01-03",
+        },
+    )
+    assert post.status_code == 400
+    page = post.content.decode()
+    assert "De reactiedatum 3 januari 2000 is al voorbij; kies vandaag of een latere dag." in page
+    case.refresh_from_db()
+    assert case.suspended_at is None
+    post = client.post(
+        reverse("workbench:case_action", args=[case.uuid, "suspend"]),
+        {
+            "suspend-version": case.version,
+            "suspend-reason": "Bouwtekening ontbreekt",
+            "suspend-respond_before": "2099-01-05",
+        },
+    )
+    assert post.status_code == 302
+    page = client.get(reverse("workbench:case_detail", args=[case.uuid])).content.decode()
+    assert "Die kan uiterlijk op 5 januari 2099 reageren." in page
+
+
+def test_atw_3_lid_3_a_deadline_across_a_predicted_day_says_it_is_provisional(
+    client: Any, staff_a: Any, catalogue: None, municipality_a: Any
+) -> None:
+    import time_machine
+
+    from tests.cases.test_deadlines import at
+
+    with time_machine.travel(at(4, 20, year=2029), tick=False):
+        client.force_login(staff_a)
+        later = make_case(municipality=municipality_a, product_slug="omgevingsvergunning")
+        page = client.get(reverse("workbench:case_detail", args=[later.uuid])).content.decode()
+    assert "Voorlopig: telt een dag die nog niet bij besluit" in page
+    assert "(Atw art. 3 lid 3): 11 mei 2029</span>" in page
+    with time_machine.travel(at(4, 20, year=2026), tick=False):
+        client.force_login(staff_a)
+        decreed = make_case(municipality=municipality_a, product_slug="omgevingsvergunning")
+        page = client.get(reverse("workbench:case_detail", args=[decreed.uuid])).content.decode()
+    assert 'data-testid="provisional-days"' not in page  # 15 May 2026 is decreed

@@ -84,7 +84,7 @@ def test_an_optional_field_says_so_once(
     page = client.get(reverse("workbench:case_detail", args=[case.uuid])).content.decode()
     assert "(niet verplicht) <span" not in page and "(niet verplicht) (niet verplicht)" not in page
     assert 'Toelichting <span class="muted">(niet verplicht)</span>' in page  # the step form
-    assert 'Reageren vóór <span class="muted">(niet verplicht)</span>' in page  # suspend
+    assert 'Uiterlijk reageren op <span class="muted">(niet verplicht)</span>' in page  # suspend
     case = case_suspend(case=case, reason="Stuur de foto", actor=staff_a)
     page = client.get(reverse("workbench:case_detail", args=[case.uuid])).content.decode()
     assert page.count('Toelichting <span class="muted">(niet verplicht)</span>') == 1  # resume

@@ -17,6 +17,7 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from loket.cases.errors import (
@@ -322,13 +323,21 @@ def case_suspend(
 
     The term is suspended from the day after the applicant is asked to complete the request until
     the day it is completed; ``case_resume`` moves the deadline by that period. The applicant gets
-    a term to respond (Awb art. 4:5 lid 1): ``respond_before``, by default
-    ``LOKET_RESPOND_DAYS`` calendar days, moved to the next working day (Atw art. 1).
+    a term to respond (Awb art. 4:5 lid 1): ``respond_before`` is the last day on which the
+    applicant may respond, that day included ("uiterlijk"); by default ``LOKET_RESPOND_DAYS``
+    calendar days, moved to the next working day (Atw art. 1). A day already past is refused:
+    the applicant would be asked to do the impossible.
     """
     reason = _require_reason(reason)
     locked = _lock(case, expected_version)
     current = locked.case
     _open(current)
+    if respond_before is not None and respond_before < local_date(locked.now):
+        raise InvalidInput(
+            _("The response date %(day)s has already passed; choose today or a later day.")
+            % {"day": date_format(respond_before, "j F Y")},
+            field="respond_before",
+        )
     if not current.case_type.allows_suspension:
         raise SuspensionNotAllowed()
     if current.suspended_at is not None:

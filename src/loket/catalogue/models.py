@@ -314,3 +314,37 @@ class Product(models.Model):
 
     def channel_labels(self) -> list[str]:
         return [str(Channel(code).label) for code in self.channels if code in Channel.values]
+
+
+class EquatedDecree(models.Model):
+    """A royal decree equating days with a generally recognised holiday (Atw art. 3 lid 3).
+
+    Shipped with the two decrees of 2023-2028 (data migration from ``loket.lib.equated_days``);
+    administrators add the next one when it appears. Years after the last decree are predicted by
+    the legal calendar and marked provisional.
+    """
+
+    title = models.CharField(_("title of the decree"), max_length=300, unique=True)
+    first_year = models.PositiveIntegerField(_("first year"))
+    last_year = models.PositiveIntegerField(_("last year"))
+
+    class Meta:
+        verbose_name = _("decree equating days with a holiday")
+        verbose_name_plural = _("decrees equating days with a holiday")
+        ordering = ["first_year"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EquatedDecreeDay(models.Model):
+    decree = models.ForeignKey(EquatedDecree, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField(_("day"), unique=True)
+
+    class Meta:
+        verbose_name = _("equated day")
+        verbose_name_plural = _("equated days")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return self.day.isoformat()

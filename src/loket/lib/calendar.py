@@ -5,8 +5,10 @@ Sources:
   Year's Day, Easter Monday, Ascension Day, Whit Monday, Christmas Day and Boxing Day, the day on
   which the King's birthday is celebrated, and 5 May (every year — unlike the ``holidays``
   package's Dutch calendar, which only has it every fifth year).
-- Atw art. 3 lid 2 allows equating days with those holidays; Good Friday is so equated
-  (Besluit gelijkstelling Goede Vrijdag met een algemeen erkende feestdag, Stb. 1990, 310).
+- Atw art. 3 lid 2: Good Friday is equated with a generally recognised holiday by the Act itself.
+- Atw art. 3 lid 3: other days can be equated with those holidays by royal decree; the decrees
+  (three years at a time, ``loket.lib.equated_days``) equate bridge days. For years no decree
+  covers yet, the days are predicted by the recent decrees' pattern and marked provisional.
 - King's Day is 27 April, or 26 April when the 27th falls on a Sunday (Besluit viering
   Koningsdag).
 - Atw art. 1 lid 1: a term set by law that ends on a Saturday, Sunday or holiday is extended to
@@ -22,11 +24,14 @@ offset on that day (both sides of a daylight-saving switch are handled by zonein
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+from loket.lib.equated_days import DECREES, Decree
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 _END_OF_DAY = time(23, 59, 59, 999999)
@@ -98,7 +103,10 @@ def easter_sunday(year: int) -> date:
 
 @lru_cache(maxsize=64)
 def holidays(year: int) -> dict[date, str]:
-    """The Atw holidays of ``year`` plus Good Friday, by date, with their Dutch names."""
+    """The Atw art. 3 lid 1 holidays of ``year`` plus Good Friday (lid 2), with Dutch names.
+
+    Days equated by royal decree (lid 3) are in ``equated_days``; ``is_working_day`` counts both.
+    """
     easter = easter_sunday(year)
     kings_day = date(year, 4, 27)
     if kings_day.weekday() == 6:
@@ -117,8 +125,79 @@ def holidays(year: int) -> dict[date, str]:
     return dict(sorted(days.items()))
 
 
+@dataclass(frozen=True)
+class EquatedDay:
+    """A day equated with a holiday (Atw art. 3 lid 3): by a decree, or predicted (provisional)."""
+
+    day: date
+    source: str
+    provisional: bool = False
+
+
+PREDICTED = (
+    "Voorlopig: voorspeld naar het patroon van de recente besluiten gelijkstelling "
+    "(Atw art. 3 lid 3); nog geen besluit"
+)
+
+_provider: Callable[[], Iterable[Decree]] = lambda: DECREES  # noqa: E731
+
+
+def register_equated_days_provider(provider: Callable[[], Iterable[Decree]]) -> None:
+    """Let an app supply the decrees (for instance from a table administrators keep)."""
+    global _provider
+    _provider = provider
+    clear_calendar_cache()
+
+
+def clear_calendar_cache() -> None:
+    """Forget computed days, after the decrees changed."""
+    _equated_days.cache_clear()
+
+
+def predicted_equated_days(year: int) -> list[date]:
+    """The pattern of the decrees of 2020-2028: the Friday after Ascension Day, and the Friday
+    after New Year's Day, King's Day or Boxing Day when that holiday falls on a Thursday. 5 May
+    on a Thursday was not bridged (2022), nor is Christmas Day (Boxing Day follows it)."""
+    easter = easter_sunday(year)
+    kings_day = date(year, 4, 27)
+    if kings_day.weekday() == 6:
+        kings_day = date(year, 4, 26)
+    days = [easter + timedelta(days=40)]  # the Friday after Ascension Day
+    for holiday in (date(year, 1, 1), kings_day, date(year, 12, 26)):
+        if holiday.weekday() == 3:
+            days.append(holiday + timedelta(days=1))
+    return sorted(days)
+
+
+@lru_cache(maxsize=64)
+def _equated_days(year: int) -> tuple[EquatedDay, ...]:
+    decrees = list(_provider())
+    for decree in decrees:
+        if decree.first_year <= year <= decree.last_year:
+            return tuple(
+                EquatedDay(day, decree.title) for day in sorted(decree.days) if day.year == year
+            )
+    if decrees and year > max(decree.last_year for decree in decrees):
+        return tuple(EquatedDay(day, PREDICTED, True) for day in predicted_equated_days(year))
+    return ()  # before the first decree Loket knows: none
+
+
+def equated_days(year: int) -> dict[date, EquatedDay]:
+    """The days of ``year`` equated with a holiday (Atw art. 3 lid 3), by date."""
+    return {equated.day: equated for equated in _equated_days(year)}
+
+
+def provisional_days_between(start: date, end: date) -> list[EquatedDay]:
+    """The predicted (provisional) equated days ``d`` with ``start < d <= end``."""
+    found = []
+    for year in range(start.year, end.year + 1):
+        found += [e for e in _equated_days(year) if e.provisional and start < e.day <= end]
+    return found
+
+
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in holidays(day.year)
+    """Not a Saturday, Sunday, holiday (Atw art. 3 lid 1 and 2) or equated day (lid 3)."""
+    return day.weekday() < 5 and day not in holidays(day.year) and day not in equated_days(day.year)
 
 
 def next_working_day(day: date) -> date:

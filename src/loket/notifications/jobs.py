@@ -109,11 +109,16 @@ def overdue_callbacks() -> str:
 
 
 def respond_reminders() -> str:
-    """Two working days before the applicant's term ends, a reminder (Awb 4:5)."""
+    """Two working days before the applicant's term ends, a reminder (Awb 4:5).
+
+    Working days as the Algemene termijnenwet counts them (``loket.lib.calendar``): a response
+    date on a Monday is reminded of on the Thursday before, not on the Saturday.
+    """
     from loket.cases.models import Case, CaseEvent
+    from loket.lib.calendar import add_working_days
     from loket.notifications.services import notify_case
 
-    soon = timezone.localdate() + timedelta(days=2)
+    soon = add_working_days(timezone.localdate(), 2).date()
     made = 0
     for case in Case.objects.filter(
         closed_at__isnull=True, suspended_at__isnull=False, awaiting_until__lte=soon

@@ -71,9 +71,12 @@ class SuspendForm(VersionForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     respond_before = forms.DateField(
-        label=_("Respond before"),
+        label=_("Respond by"),
         required=False,
-        help_text=_("Awb art. 4:5. Empty: two weeks, moved to a working day."),
+        help_text=_(
+            "Awb art. 4:5. The applicant may respond up to and including this day. "
+            "Empty: two weeks, moved to a working day."
+        ),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 

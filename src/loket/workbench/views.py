@@ -32,6 +32,7 @@ from loket.contacts.models import Contact
 from loket.contacts.selectors import first_contact_resolution, request_counts
 from loket.history.models import ChangeRecord
 from loket.history.services import history_record
+from loket.lib.calendar import local_date, provisional_days_between
 from loket.lib.params import BadParameter, choice_param, parse_id, parse_uuid, text_param
 from loket.notifications.services import staff_case_opened
 from loket.tenancy.selectors import municipalities_for_staff
@@ -185,6 +186,10 @@ def _detail(
             "case": case,
             "timeline": case_timeline(case),
             "due_state": case.due_state(),
+            # Atw art. 3 lid 3: days no decree covers yet are predicted; the deadline says so.
+            "provisional_days": provisional_days_between(
+                local_date(case.started_at), local_date(case.due_at)
+            ),
             "next_steps": services.allowed_next_steps(case),
             "forms": action_forms,
             "error": error,
