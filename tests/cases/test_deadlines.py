@@ -146,7 +146,12 @@ def test_due_states_follow_the_stored_moments(catalogue: None, municipality_a: A
         case = make_case(municipality=municipality_a, product_slug="verhuizing")
     assert case.due_state(at(11, 3)) == DueState.ON_TRACK
     assert case.due_state(at(11, 9, 9)) == DueState.AT_RISK
-    assert case.due_state(at(11, 10)) == DueState.OVERDUE
+    # Past the 5-working-day service norm, but the statutory term (Awb 4:13 lid 2: eight weeks,
+    # to Mon 28 December) still runs: the promise was missed, the law's term was not.
+    assert case.due_state(at(11, 10)) == DueState.NORM_EXCEEDED
+    assert case.legal_due_at == end(12, 28)
+    assert case.due_state(at(12, 28, 23)) == DueState.NORM_EXCEEDED
+    assert case.due_state(at(12, 29)) == DueState.OVERDUE
 
 
 @pytest.mark.parametrize(

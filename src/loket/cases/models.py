@@ -21,11 +21,39 @@ from loket.tenancy.models import Municipality, TenantOwned
 
 
 class DueState(models.TextChoices):
+    """Where an open case stands against its terms; decided here only (``due_state`` for one
+    case, ``due_filter`` for a queryset), so every page and figure agrees.
+
+    Overdue is measured against the statutory term (where the case has one, else the service
+    norm): from then on a notice of default and a penalty are possible (Awb 4:17). "Past the
+    service norm" means the municipality's own promise was missed while the law's term runs.
+    """
+
     ON_TRACK = "on_track", _("on track")
     AT_RISK = "at_risk", _("at risk")
+    NORM_EXCEEDED = "norm_exceeded", _("past the promised date")
     OVERDUE = "overdue", _("overdue")
     SUSPENDED = "suspended", _("suspended")
     CLOSED = "closed", _("closed")
+
+
+def due_filter(state: str, now: datetime) -> models.Q:
+    """The open, running cases in due ``state`` at ``now``, as a filter on the stored moments."""
+    running = models.Q(closed_at__isnull=True, suspended_at__isnull=True)
+    overdue = models.Q(legal_due_at__lt=now) | models.Q(legal_due_at__isnull=True, due_at__lt=now)
+    if state == DueState.OVERDUE:
+        return running & overdue
+    if state == DueState.NORM_EXCEEDED:
+        return running & models.Q(due_at__lt=now) & ~overdue
+    if state == DueState.AT_RISK:
+        return running & models.Q(at_risk_at__lte=now, due_at__gte=now) & ~overdue
+    if state == DueState.ON_TRACK:
+        return running & models.Q(at_risk_at__gt=now) & ~overdue
+    if state == DueState.SUSPENDED:
+        return models.Q(closed_at__isnull=True, suspended_at__isnull=False)
+    if state == DueState.CLOSED:
+        return models.Q(closed_at__isnull=False)
+    raise ValueError(f"unknown due state {state!r}")
 
 
 class Confidentiality(models.TextChoices):
@@ -60,8 +88,38 @@ class Case(TenantOwned):
         choices=Confidentiality.choices,
         default=Confidentiality.CASE_SENSITIVE,
     )
-    started_at = models.DateTimeField(_("received"))
-    due_at = models.DateTimeField(_("planned end"), help_text=_("From the product's service norm"))
+    started_at = models.DateTimeField(_("registered"))
+    received_on = models.DateField(
+        _("received on"),
+        help_text=_(
+            "The date stamp: the day the request reached the municipality, from which its terms "
+            "run (Awb art. 4:13 lid 1), not the day it was registered"
+        ),
+    )
+    contested_decision_on = models.DateField(
+        _("contested decision sent on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "An objection's term runs from the end of the objection period (Awb 6:7, 7:10)"
+        ),
+    )
+    due_at = models.DateTimeField(
+        _("promised date"),
+        help_text=_(
+            "The service norm, or the date announced in an extension; what the applicant is "
+            "told to expect"
+        ),
+    )
+    norm_due_at = models.DateTimeField(
+        _("service norm"), help_text=_("The product's service norm, suspensions included")
+    )
+    legal_due_at = models.DateTimeField(
+        _("statutory term"),
+        null=True,
+        blank=True,
+        help_text=_("The law's decision term (Awb 4:13, 7:10, 9:11); empty where none applies"),
+    )
     at_risk_at = models.DateTimeField(_("at risk from"))
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     suspended_at = models.DateTimeField(
@@ -126,6 +184,7 @@ class Case(TenantOwned):
             models.Index(fields=["team", "closed_at", "due_at"]),
             models.Index(fields=["partner", "closed_at", "due_at"]),
             models.Index(fields=["assignee", "closed_at", "due_at"]),
+            models.Index(fields=["municipality", "closed_at", "legal_due_at"]),
         ]
 
     def __str__(self) -> str:
@@ -135,14 +194,22 @@ class Case(TenantOwned):
     def is_closed(self) -> bool:
         return self.closed_at is not None
 
+    @property
+    def expires_at(self) -> datetime:
+        """When the case becomes overdue: the statutory term, else the service norm."""
+        return self.legal_due_at or self.due_at
+
     def due_state(self, now: datetime | None = None) -> DueState:
+        """The one rule, for one case; ``due_filter`` is the same rule for a queryset."""
         if self.closed_at is not None:
             return DueState.CLOSED
         if self.suspended_at is not None:
             return DueState.SUSPENDED
         now = now or timezone.now()
-        if now > self.due_at:
+        if now > self.expires_at:
             return DueState.OVERDUE
+        if now > self.due_at:
+            return DueState.NORM_EXCEEDED
         if now >= self.at_risk_at:
             return DueState.AT_RISK
         return DueState.ON_TRACK
@@ -252,6 +319,8 @@ class CaseEvent(models.Model):
         CUSTOM = "custom", _("custom handling")
         RESULT = "result", _("result set")
         REOPENED = "reopened", _("reopened")
+        RECEIPT = "receipt", _("date of receipt corrected")
+        DEFAULT_NOTICE = "default_notice", _("notice of default received")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -263,6 +332,22 @@ class CaseEvent(models.Model):
     due_before = models.DateTimeField(null=True, blank=True)
     due_after = models.DateTimeField(null=True, blank=True)
     detail = models.CharField(max_length=300, blank=True)
+    effective_on = models.DateField(
+        _("legal date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day that counts in law: the invitation to supplement, the day the information "
+            "arrived, the new date of receipt"
+        ),
+    )
+    until = models.DateField(
+        _("until"),
+        null=True,
+        blank=True,
+        help_text=_("The response date, the agreed delay's last day, or the date announced"),
+    )
+    basis = models.CharField(_("legal basis"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("case event")
@@ -271,6 +356,27 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%d-%m-%Y}"
+
+
+class DefaultNotice(models.Model):
+    """A written notice of default (ingebrekestelling, Awb art. 4:17 lid 3) the applicant sent
+    because the statutory term expired; the penalty is computed from it (``penalty``)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="default_notices")
+    received_on = models.DateField(_("received on"))
+    registered_at = models.DateTimeField(_("registered"))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("notice of default")
+        verbose_name_plural = _("notices of default")
+        ordering = ["received_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case.identification} {self.received_on:%d-%m-%Y}"
 
 
 class CaseMessage(models.Model):

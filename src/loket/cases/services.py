@@ -41,37 +41,46 @@ from loket.cases.models import (
     CaseNote,
     CaseSequence,
     CaseStatus,
+    DefaultNotice,
 )
+from loket.cases.penalty import PenaltyStatement, penalty_statement
+from loket.cases.terms import Pause, objection_term_start, pause_between, term_end
 from loket.catalogue.models import Channel, Product, ResultType, StatusStep
+from loket.catalogue.terms import ExtensionBasis, SuspensionBasis
 from loket.contacts.models import Organisation, Person
 from loket.history.services import history_record
 from loket.lib import limits, uploads
 from loket.lib.calendar import (
     Term,
-    TermUnit,
     add_term,
-    add_working_days,
     end_of_day,
     local_date,
     next_working_day,
-    working_days_between,
 )
 from loket.organisation.models import Partner, Team
 from loket.tenancy.models import Municipality
 
 
-def case_deadlines(*, product: Product, started_at: datetime) -> tuple[datetime, datetime]:
-    """``(due_at, at_risk_at)`` for a case received at ``started_at``.
-
-    The service norm is counted on the legal calendar (``loket.lib.calendar``: Algemene
-    termijnenwet); a case is "at risk" once ``LOKET_AT_RISK_FRACTION`` of its term has passed.
-    """
-    due_at = add_term(started_at, product.term)
-    return due_at, _at_risk(started_at, due_at)
+def _today() -> date:
+    return timezone.localdate()
 
 
-def _at_risk(start: datetime, due: datetime) -> datetime:
-    return start + (due - start) * settings.LOKET_AT_RISK_FRACTION
+def _check_day(value: date | None, *, field: str, not_before: date | None = None) -> None:
+    """A legal date staff enter: never in the future, never before ``not_before``."""
+    if value is None:
+        return
+    if value > _today():
+        raise InvalidInput(
+            _("%(day)s is in the future; enter the day it happened.")
+            % {"day": date_format(value, "j F Y")},
+            field=field,
+        )
+    if not_before is not None and value < not_before:
+        raise InvalidInput(
+            _("%(day)s is before %(first)s; that cannot be.")
+            % {"day": date_format(value, "j F Y"), "first": date_format(not_before, "j F Y")},
+            field=field,
+        )
 
 
 def next_case_identification(*, municipality: Municipality, year: int) -> str:
@@ -125,9 +134,17 @@ def case_create(
     actor: Any = None,
     submission_key: str = "",
     form_data: dict[str, Any] | None = None,
+    received_on: date | None = None,
+    contested_decision_on: date | None = None,
 ) -> Case:
-    """Open a case for ``product``: first step, deadlines from the service norm, routing to the
-    product's team or partner, an identification, and a history record.
+    """Open a case for ``product``: first step, its terms, routing to the product's team or
+    partner, an identification, and a history record.
+
+    ``received_on`` is the date stamp: the day the request reached the municipality, from which
+    its terms run (Awb 4:13 lid 1), for a letter received on Friday and registered on Monday the
+    Friday. By default the day of ``started_at``. ``contested_decision_on``: for an objection,
+    the day the contested decision was sent; the Awb 7:10 term runs from the end of the objection
+    period (``loket.cases.terms.objection_term_start``).
 
     ``submission_key`` (an online application) is unique per municipality: the database refuses a
     second case with the same key, so sending a form twice cannot make two cases."""
@@ -139,7 +156,14 @@ def case_create(
         if party is not None and party.municipality_id != municipality.pk:
             raise InvalidInput(_("The applicant belongs to another municipality."))
     started_at = started_at or timezone.now()
-    due_at, at_risk_at = case_deadlines(product=product, started_at=started_at)
+    _check_day(received_on, field="received_on")
+    received_on = received_on or local_date(started_at)
+    _check_day(contested_decision_on, field="contested_decision_on")
+    if contested_decision_on is not None and contested_decision_on > received_on:
+        raise InvalidInput(
+            _("The contested decision cannot have been sent after the objection was received."),
+            field="contested_decision_on",
+        )
     first_step = product.case_type.first_step
     case = Case(
         municipality=municipality,
@@ -154,14 +178,15 @@ def case_create(
         initiator_organisation=organisation,
         channel=channel,
         started_at=started_at,
-        due_at=due_at,
-        at_risk_at=at_risk_at,
+        received_on=received_on,
+        contested_decision_on=contested_decision_on,
         status=first_step,
         team=product.team,
         partner=product.partner,
         submission_key=submission_key,
         form_data=form_data or {},
     )
+    compute_terms(case, events=[])
     # Field checks only: the related rows are the caller's own objects, so the existence checks
     # (one query per foreign key) would only slow down every intake.
     case.full_clean(exclude=_CASE_RELATIONS, validate_unique=False, validate_constraints=False)
@@ -318,34 +343,75 @@ def case_suspend(
     actor: Any,
     expected_version: int | None = None,
     respond_before: date | None = None,
+    basis: str = "",
+    stopped_on: date | None = None,
 ) -> Case:
-    """Stop the clock while the applicant supplies missing information (Awb art. 4:15 lid 1 a).
+    """Stop the clock on one of the grounds of Awb art. 4:15 (7:10 lid 2 for an objection).
 
-    The term is suspended from the day after the applicant is asked to complete the request until
-    the day it is completed; ``case_resume`` moves the deadline by that period. The applicant gets
-    a term to respond (Awb art. 4:5 lid 1): ``respond_before`` is the last day on which the
-    applicant may respond, that day included ("uiterlijk"); by default ``LOKET_RESPOND_DAYS``
-    calendar days, moved to the next working day (Atw art. 1). A day already past is refused:
-    the applicant would be asked to do the impossible.
+    ``stopped_on`` is the day of the invitation (or of the consent, or the day the ground arose),
+    today by default; the term stands still from the day after it (Awb 4:15 lid 1 and 2). Not in
+    the future, not before receipt, and not after the term expired: a term that has run out
+    cannot be suspended any more, and an overdue case stays overdue.
+
+    - Invitation to supplement (4:15 lid 1 a, 4:5; 7:10 lid 2, 6:6): the applicant gets a term
+      to respond; ``respond_before`` is its last day ("uiterlijk"), by default
+      ``LOKET_RESPOND_DAYS`` calendar days moved to a working day (Atw art. 1); a day already
+      past is refused. A request without a term does not suspend (ABRvS 21 September 2016,
+      ECLI:NL:RVS:2016:2527), so Loket always sets one.
+    - Written consent to a delay (4:15 lid 2 a): ``respond_before`` is the agreed delay's last day.
+    - Information from a foreign authority, a delay attributable to the applicant, force
+      majeure (4:15 lid 1 b, lid 2 b and c): no end is known; ``case_resume`` records it.
     """
     reason = _require_reason(reason)
     locked = _lock(case, expected_version)
     current = locked.case
     _open(current)
-    if respond_before is not None and respond_before < local_date(locked.now):
+    today = local_date(locked.now)
+    if not current.case_type.allows_suspension:
+        raise SuspensionNotAllowed()
+    grounds = SuspensionBasis.for_basis(current.case_type.legal_basis)
+    ground = SuspensionBasis(basis) if basis in SuspensionBasis.values else grounds[0]
+    if ground not in grounds:
+        raise InvalidInput(
+            _("“%(ground)s” is no ground for suspending this kind of case.")
+            % {"ground": ground.label},
+            field="basis",
+        )
+    if current.suspended_at is not None:
+        raise CaseSuspended(_("The case is already suspended."))
+    stopped_on = stopped_on or today
+    _check_day(stopped_on, field="stopped_on", not_before=current.received_on)
+    expired_on = local_date(current.expires_at)
+    if stopped_on > expired_on:
+        raise SuspensionNotAllowed(
+            _(
+                "The term expired on %(day)s; an expired term cannot be suspended. Decide as soon"
+                " as possible: the applicant may now give notice of default (Awb 4:17)."
+            )
+            % {"day": date_format(expired_on, "j F Y")},
+            field="stopped_on",
+        )
+    if respond_before is not None and respond_before < today:
         raise InvalidInput(
             _("The response date %(day)s has already passed; choose today or a later day.")
             % {"day": date_format(respond_before, "j F Y")},
             field="respond_before",
         )
-    if not current.case_type.allows_suspension:
-        raise SuspensionNotAllowed()
-    if current.suspended_at is not None:
-        raise CaseSuspended(_("The case is already suspended."))
+    if ground.asks_the_applicant:
+        until: date | None = respond_before or next_working_day(
+            today + timedelta(days=settings.LOKET_RESPOND_DAYS)
+        )
+    elif ground.has_agreed_end:
+        if respond_before is None:
+            raise InvalidInput(
+                _("Enter the last day of the delay the applicant agreed to."),
+                field="respond_before",
+            )
+        until = respond_before
+    else:
+        until = None
     current.suspended_at = locked.now
-    current.awaiting_until = respond_before or next_working_day(
-        local_date(locked.now) + timedelta(days=settings.LOKET_RESPOND_DAYS)
-    )
+    current.awaiting_until = until
     CaseEvent.objects.create(
         case=current,
         kind=CaseEvent.Kind.SUSPENDED,
@@ -353,83 +419,111 @@ def case_suspend(
         actor=actor,
         reason=reason,
         due_before=current.due_at,
+        effective_on=stopped_on,
+        until=until,
+        basis=ground.value,
     )
     history_record(
-        instance=current, action="update", actor=actor, changes={"suspended": True}, reason=reason
+        instance=current,
+        action="update",
+        actor=actor,
+        changes={"suspended": ground.value, "stopped_on": stopped_on.isoformat()},
+        reason=reason,
     )
     saved = _save(locked, ["suspended_at", "awaiting_until"])
-    _notify(
-        "information_requested",
-        saved,
-        key=saved.suspended_at.isoformat() if saved.suspended_at else "",
-        what=reason,
-        respond_by=saved.awaiting_until,
-    )
+    if ground.asks_the_applicant:
+        _notify(
+            "information_requested",
+            saved,
+            key=saved.suspended_at.isoformat() if saved.suspended_at else "",
+            what=reason,
+            respond_by=saved.awaiting_until,
+        )
     return saved
 
 
-def compute_due_at(
-    *,
-    started_at: datetime,
-    term: Term,
-    pauses: list[tuple[datetime, datetime]],
-    extension: Term | None = None,
-) -> datetime:
-    """The due moment of a case, from its start, its suspensions and its extension.
+@dataclass(frozen=True)
+class Terms:
+    """A case's terms as ``_recompute_deadlines`` found them (for its own use and for tests)."""
 
-    - The term counts from the day after the case was received (``loket.lib.calendar``).
-    - Awb art. 4:15 lid 1: each suspension stops the clock from the day after the applicant was
-      asked for more information up to (not including) the day it arrived. A term in working
-      days is lengthened by the working days among those, a term in weeks by the calendar days.
-    - Awb art. 4:14 lid 3: one extension adds its term to the end of the (suspended) term.
-    - Atw art. 1: the result runs to the next working day; it is applied once, at the end, so a
-      term that first ended on a holiday is not pushed twice.
+    norm: datetime
+    legal: datetime | None
+    promised: datetime
+
+
+def _legal_start(case: Case) -> date:
+    statutory = case.product.statutory
+    if (
+        statutory is not None
+        and statutory.counts_from_objection_period
+        and case.contested_decision_on is not None
+    ):
+        return objection_term_start(
+            decision_sent_on=case.contested_decision_on, received_on=case.received_on
+        )
+    return case.received_on
+
+
+def compute_terms(case: Case, *, events: list[CaseEvent] | None = None) -> Terms:
+    """Set ``norm_due_at``, ``legal_due_at``, ``due_at`` and ``at_risk_at`` from the case's own
+    record: its receipt date, its suspensions and its extensions (``loket.cases.terms``).
+
+    - The service norm runs from receipt; suspended days do not count (the municipality waits
+      for the applicant). Extensions do not move it: it is what was promised first.
+    - The statutory term runs from receipt (Awb 4:13 lid 1, 9:11 lid 1) or from the end of the
+      objection period (7:10 lid 1), with the same suspended days, and moves only by an
+      extension that the law lets move it (``loket.catalogue.terms``).
+    - The promised date is the earlier of the two (a promise never exceeds the law), or after an
+      extension the new statutory end or the date a notice named (Awb 4:14 lid 1).
     """
-    if term.unit is TermUnit.WORKING_DAYS:
-        paused = sum(
-            working_days_between(local_date(a), local_date(b) - timedelta(days=1))
-            for a, b in pauses
-            if local_date(b) > local_date(a)
+    if events is None:
+        events = list(
+            case.events.filter(
+                kind__in=[CaseEvent.Kind.SUSPENDED, CaseEvent.Kind.RESUMED, CaseEvent.Kind.EXTENDED]
+            ).order_by("at", "pk")
         )
-        due = add_working_days(started_at, term.amount + paused)
-        return add_term(due, extension) if extension else due
-    if not pauses and extension is None:
-        return add_term(started_at, term)
-    days = 7 * term.amount if term.unit is TermUnit.WEEKS else term.amount
-    paused_days = sum(max((local_date(b) - local_date(a)).days - 1, 0) for a, b in pauses)
-    end = local_date(started_at) + timedelta(days=days + paused_days)
-    if extension is not None:
-        return add_term(end_of_day(end), extension)
-    return end_of_day(next_working_day(end))
-
-
-def _recompute_deadlines(case: Case, *, resumed_at: datetime | None = None) -> None:
-    """Set ``due_at`` and ``at_risk_at`` from the case's own record of suspensions."""
-    events = list(
-        case.events.filter(kind__in=[CaseEvent.Kind.SUSPENDED, CaseEvent.Kind.RESUMED]).order_by(
-            "at", "pk"
-        )
-    )
-    pauses: list[tuple[datetime, datetime]] = []
-    opened: datetime | None = None
+    pauses: list[Pause] = []
+    stopped: date | None = None
+    moves: list[Term] = []
+    announced: date | None = None
+    extended = False
     for event in events:
         if event.kind == CaseEvent.Kind.SUSPENDED:
-            opened = event.at
-        elif opened is not None:
-            pauses.append((opened, event.at))
-            opened = None
-    if opened is not None and resumed_at is not None:
-        pauses.append((opened, resumed_at))
-    term = case.product.term
-    case.due_at = compute_due_at(
-        started_at=case.started_at,
-        term=term,
-        pauses=pauses,
-        extension=case.product.extension if case.extended_at else None,
-    )
-    # "At risk" is the last part of the original term's length before the current due moment.
-    original = add_term(case.started_at, term) - case.started_at
-    case.at_risk_at = case.due_at - original * (1 - settings.LOKET_AT_RISK_FRACTION)
+            stopped = event.effective_on or local_date(event.at)
+        elif event.kind == CaseEvent.Kind.RESUMED and stopped is not None:
+            pause = pause_between(stopped, event.effective_on or local_date(event.at))
+            if pause is not None:
+                pauses.append(pause)
+            stopped = None
+        elif event.kind == CaseEvent.Kind.EXTENDED:
+            extended = True
+            if event.basis == ExtensionBasis.NOTICE:
+                announced = event.until
+            elif event.detail:
+                moves.append(Term.parse(event.detail))
+            if event.basis == ExtensionBasis.REASONABLE_TERM and event.until:
+                announced = event.until
+    product = case.product
+    norm = term_end(case.received_on, product.term, pauses)
+    statutory = product.statutory
+    legal: datetime | None = None
+    if statutory is not None:
+        legal = term_end(
+            _legal_start(case), statutory.term, pauses, moves, atw=statutory.atw_applies
+        )
+        rule = statutory.extension
+        if announced is not None and rule is not None and rule.moves_statutory:
+            legal = end_of_day(announced)  # Awb 4:14 lid 3: the reasonable term announced
+    promised = norm if legal is None else min(norm, legal)
+    if extended and legal is not None:
+        promised = max(promised, legal)
+    if announced is not None:
+        promised = max(promised, end_of_day(announced))
+    case.norm_due_at, case.legal_due_at, case.due_at = norm, legal, promised
+    # "At risk" is the last part of the service norm's length before the promised date.
+    length = term_end(case.received_on, product.term) - end_of_day(case.received_on)
+    case.at_risk_at = promised - length * (1 - settings.LOKET_AT_RISK_FRACTION)
+    return Terms(norm, legal, promised)
 
 
 def deadline_moved(before: datetime | None, after: datetime | None) -> bool:
@@ -438,89 +532,436 @@ def deadline_moved(before: datetime | None, after: datetime | None) -> bool:
     return before is not None and after is not None and local_date(before) != local_date(after)
 
 
+_TERM_FIELDS = ["due_at", "norm_due_at", "legal_due_at", "at_risk_at"]
+
+
+def _restart(
+    locked: _Locked,
+    *,
+    actor: Any,
+    reason: str,
+    restarted_on: date,
+    basis: str = "",
+) -> Case:
+    """End the suspension: the clock runs again from ``restarted_on`` (that day counts)."""
+    current = locked.case
+    before = current.due_at
+    resumed = CaseEvent(
+        case=current,
+        kind=CaseEvent.Kind.RESUMED,
+        at=locked.now,
+        actor=actor,
+        reason=reason,
+        effective_on=restarted_on,
+        basis=basis,
+    )
+    events = [
+        *current.events.filter(
+            kind__in=[CaseEvent.Kind.SUSPENDED, CaseEvent.Kind.RESUMED, CaseEvent.Kind.EXTENDED]
+        ).order_by("at", "pk"),
+        resumed,
+    ]
+    compute_terms(current, events=events)
+    current.suspended_at = None
+    current.awaiting_until = None
+    # The resume always happened; the deadline change only when the date moved. The new date is
+    # kept: the resident is told the (unchanged) date to expect.
+    resumed.due_before = before if deadline_moved(before, current.due_at) else None
+    resumed.due_after = current.due_at
+    resumed.save()
+    history_record(
+        instance=current,
+        action="update",
+        actor=actor,
+        changes={
+            "due_at": [before.isoformat(), current.due_at.isoformat()],
+            "restarted_on": restarted_on.isoformat(),
+        },
+        reason=reason or "hervat",
+    )
+    return _save(locked, [*_TERM_FIELDS, "suspended_at", "awaiting_until"])
+
+
+def _last_suspension(case: Case) -> CaseEvent:
+    event = case.events.filter(kind=CaseEvent.Kind.SUSPENDED).order_by("-at", "-pk").first()
+    if event is None:  # suspended_at without its event: never written by these services
+        raise NotSuspended()
+    return event
+
+
 @transaction.atomic
 def case_resume(
-    *, case: Case, actor: Any, reason: str = "", expected_version: int | None = None
+    *,
+    case: Case,
+    actor: Any,
+    reason: str = "",
+    expected_version: int | None = None,
+    received_on: date | None = None,
 ) -> Case:
-    """Restart the clock; the deadline moves by the suspended period (Awb art. 4:15)."""
+    """Restart the clock (Awb 4:15): ``received_on`` is the day the information arrived (or the
+    ground for the suspension ended), today by default; it counts again, the days before it
+    since the suspension do not. A letter received on Friday and processed on Monday gives the
+    same deadline as one processed on Friday. Not in the future, not before the suspension.
+
+    When a response date was set and has passed, the term set for supplementing expired unused
+    (4:15 lid 1 a): the suspension ended then, whatever arrives later
+    (``case_end_expired_suspensions`` does this every day without anyone clicking).
+    """
     reason = _text(reason, limit=limits.REASON, field="reason")
     locked = _lock(case, expected_version)
     current = locked.case
     _open(current)
     if current.suspended_at is None:
         raise NotSuspended()
-    before = current.due_at
-    _recompute_deadlines(current, resumed_at=locked.now)
-    current.suspended_at = None
-    current.awaiting_until = None
-    CaseEvent.objects.create(
-        case=current,
-        kind=CaseEvent.Kind.RESUMED,
-        at=locked.now,
-        actor=actor,
-        reason=reason,
-        # The resume always happened; the deadline change only when the date moved. The new
-        # date is kept: the resident is told the (unchanged) date to expect.
-        due_before=before if deadline_moved(before, current.due_at) else None,
-        due_after=current.due_at,
+    suspension = _last_suspension(current)
+    stopped_on = suspension.effective_on or local_date(suspension.at)
+    received_on = received_on or local_date(locked.now)
+    _check_day(received_on, field="received_on", not_before=stopped_on)
+    if current.awaiting_until is not None:
+        received_on = min(received_on, current.awaiting_until + timedelta(days=1))
+    return _restart(locked, actor=actor, reason=reason, restarted_on=received_on)
+
+
+def case_end_expired_suspensions(*, today: date | None = None) -> list[Case]:
+    """Every suspension whose response date (or agreed delay) has passed ends by itself.
+
+    Awb 4:15 lid 1 a: the suspension lasts until the information is received or the term set
+    for it "ongebruikt is verstreken". The response date is the term's last day, included; on the
+    day after it the term has expired unused and the clock runs again from that day, moved by
+    exactly the suspended days. The case worker is told, and may decide not to consider the
+    application (Awb 4:5). For a delay the applicant agreed to (lid 2 a) the same: the delay ends.
+    Each case in its own transaction, locked; a case someone resumed meanwhile is left alone.
+    """
+    today = today or _today()
+    ended = []
+    candidates = Case.objects.filter(
+        closed_at__isnull=True, suspended_at__isnull=False, awaiting_until__lt=today
+    ).values_list("pk", flat=True)
+    for pk in list(candidates):
+        with transaction.atomic():
+            locked = _lock(Case(pk=pk), None)
+            current = locked.case
+            if (
+                current.closed_at is not None
+                or current.suspended_at is None
+                or current.awaiting_until is None
+                or current.awaiting_until >= today
+            ):
+                continue
+            suspension = _last_suspension(current)
+            last_day = current.awaiting_until
+            unused = suspension.basis != SuspensionBasis.CONSENT
+            reason = (
+                _("The term to supplement ended unused on %(day)s.")
+                if unused
+                else _("The agreed delay ended on %(day)s.")
+            ) % {"day": date_format(last_day, "j F Y")}
+            saved = _restart(
+                locked,
+                actor=None,
+                reason=reason,
+                restarted_on=last_day + timedelta(days=1),
+                basis="expired-unused" if unused else "delay-ended",
+            )
+            _tell_handlers(
+                saved,
+                kind="suspension_ended",
+                text=f"{saved.identification}: "
+                + (
+                    f"de termijn om aan te vullen is op {last_day:%d-%m-%Y} ongebruikt verstreken;"
+                    " de beslistermijn loopt weer. U kunt besluiten de aanvraag niet te"
+                    " behandelen (Awb 4:5)."
+                    if unused
+                    else f"het uitstel eindigde op {last_day:%d-%m-%Y}; de beslistermijn loopt weer."
+                ),
+                key=f"suspension_ended:{saved.pk}:{suspension.pk}",
+            )
+            ended.append(saved)
+    return ended
+
+
+def _tell_handlers(case: Case, *, kind: str, text: str, key: str, leads: bool = False) -> None:
+    """A staff notification for the case's assignee (else its team or partner); with ``leads``
+    for the team leads of its team instead."""
+    from django.urls import reverse
+
+    from loket.notifications.jobs import case_handlers, notify_staff
+
+    notify_staff(
+        users=case_handlers(case, leads=leads),
+        kind=kind,
+        text=text,
+        url=reverse("workbench:case_detail", kwargs={"uuid": case.uuid}),
+        key=key,
+        case=case,
     )
-    history_record(
-        instance=current,
-        action="update",
-        actor=actor,
-        changes={"due_at": [before.isoformat(), current.due_at.isoformat()]},
-        reason=reason or "hervat",
-    )
-    return _save(locked, ["due_at", "at_risk_at", "suspended_at", "awaiting_until"])
 
 
 @transaction.atomic
 def case_extend(
-    *, case: Case, reason: str, actor: Any, expected_version: int | None = None
+    *,
+    case: Case,
+    reason: str,
+    actor: Any,
+    expected_version: int | None = None,
+    term: Term | None = None,
+    announced_on: date | None = None,
+    consent: bool = False,
 ) -> Case:
-    """Extend the term once by the product's extension term (Awb art. 4:14 lid 3).
+    """Extend the term on the basis the case type's law gives (``loket.catalogue.terms``).
 
+    - A special law's extension (Omgevingswet 16.64 lid 2, Woo 4.4 lid 2), Awb 7:10 lid 3 and
+      9:11 lid 2: ``term``, at most the law's maximum (shorter is allowed; the maximum by
+      default), moves the statutory term. Once; further delay only with the objector's or
+      complainant's consent (7:10 lid 4, 9:11 lid 3; ``consent``).
+    - Awb 4:14 lid 1 (a law sets the term): a notice naming ``announced_on``, the date the
+      decision can be expected. The statutory term does not move: a notice of default and the
+      penalty stay possible after it.
+    - Awb 4:14 lid 3 (no law sets the term): a notice within the eight weeks naming a reasonable
+      term; the term announced becomes the term.
     The applicant must be told before the term ends, with the reason, so an overdue case cannot
-    be extended any more; a second extension is refused.
+    be extended any more.
     """
     reason = _require_reason(reason)
     locked = _lock(case, expected_version)
     current = locked.case
     _open(current)
-    extension = current.product.extension
-    if not current.case_type.allows_extension or extension is None:
+    statutory = current.product.statutory
+    rule = statutory.extension if statutory is not None else None
+    if not current.case_type.allows_extension or rule is None:
         raise ExtensionNotAllowed()
-    if current.extended_at is not None:
-        raise AlreadyExtended()
     if current.suspended_at is not None:
         raise CaseSuspended()
-    if locked.now > current.due_at:
+    if locked.now > current.expires_at:
         raise ExtensionNotAllowed(
             _("The term has already passed; an extension must be announced before it ends.")
         )
+    earlier = current.events.filter(kind=CaseEvent.Kind.EXTENDED).count()
+    basis = rule.basis
+    if earlier:
+        if not (consent and rule.consent_basis):
+            raise AlreadyExtended()
+        basis = rule.consent_basis
+    detail = ""
+    if rule.names_a_date:
+        if announced_on is None:
+            raise InvalidInput(
+                _("Name the date by which the applicant can expect the decision."),
+                field="announced_on",
+            )
+        if announced_on <= local_date(current.due_at):
+            raise InvalidInput(
+                _("The date named must be later than %(day)s, the date now promised.")
+                % {"day": date_format(current.due_at, "j F Y")},
+                field="announced_on",
+            )
+        detail = announced_on.isoformat()
+    else:
+        term = term or rule.maximum
+        assert term is not None
+        if (
+            basis != rule.consent_basis
+            and rule.maximum is not None
+            and add_term(_today(), term) > add_term(_today(), rule.maximum)
+        ):
+            raise InvalidInput(
+                _("The law allows at most %(max)s (%(source)s).")
+                % {"max": rule.maximum.describe("nl"), "source": rule.source},
+                field="term",
+            )
+        detail = str(term)
+        announced_on = None
     before = current.due_at
-    current.extended_at = locked.now
-    _recompute_deadlines(current)
-    CaseEvent.objects.create(
+    current.extended_at = current.extended_at or locked.now
+    extension = CaseEvent(
         case=current,
         kind=CaseEvent.Kind.EXTENDED,
         at=locked.now,
         actor=actor,
         reason=reason,
+        detail="" if rule.names_a_date else detail,
+        until=announced_on,
+        basis=basis,
+        effective_on=local_date(locked.now),
+    )
+    events = [
+        *current.events.filter(
+            kind__in=[CaseEvent.Kind.SUSPENDED, CaseEvent.Kind.RESUMED, CaseEvent.Kind.EXTENDED]
+        ).order_by("at", "pk"),
+        extension,
+    ]
+    compute_terms(current, events=events)
+    extension.due_before = before if deadline_moved(before, current.due_at) else None
+    extension.due_after = current.due_at
+    extension.save()
+    history_record(
+        instance=current,
+        action="update",
+        actor=actor,
+        changes={"due_at": [before.isoformat(), current.due_at.isoformat()], "basis": basis},
+        reason=reason,
+    )
+    saved = _save(locked, [*_TERM_FIELDS, "extended_at"])
+    _notify("term_extended", saved, key=f"extension-{earlier}", reason=reason)
+    return saved
+
+
+@transaction.atomic
+def case_correct_dates(
+    *,
+    case: Case,
+    reason: str,
+    actor: Any,
+    expected_version: int | None = None,
+    received_on: date | None = None,
+    contested_decision_on: date | None = None,
+) -> Case:
+    """Correct the date of receipt (the date stamp, Awb 4:13 lid 1) or, for an objection, the
+    day the contested decision was sent (7:10 lid 1); the terms are counted again and the
+    change is recorded with its reason. Neither may lie in the future."""
+    reason = _require_reason(reason)
+    locked = _lock(case, expected_version)
+    current = locked.case
+    _open(current)
+    changes: dict[str, Any] = {}
+    new_received = received_on or current.received_on
+    _check_day(new_received, field="received_on")
+    _check_day(contested_decision_on, field="contested_decision_on")
+    decision = contested_decision_on or current.contested_decision_on
+    if decision is not None and decision > new_received:
+        raise InvalidInput(
+            _("The contested decision cannot have been sent after the objection was received."),
+            field="contested_decision_on",
+        )
+    first_stop = (
+        current.events.filter(kind=CaseEvent.Kind.SUSPENDED)
+        .exclude(effective_on__isnull=True)
+        .order_by("effective_on")
+        .values_list("effective_on", flat=True)
+        .first()
+    )
+    if first_stop is not None and new_received > first_stop:
+        raise InvalidInput(
+            _("The case was suspended on %(day)s; it cannot have been received later.")
+            % {"day": date_format(first_stop, "j F Y")},
+            field="received_on",
+        )
+    if received_on is not None and received_on != current.received_on:
+        changes["received_on"] = [current.received_on.isoformat(), received_on.isoformat()]
+        current.received_on = received_on
+    if contested_decision_on is not None and contested_decision_on != current.contested_decision_on:
+        changes["contested_decision_on"] = [
+            current.contested_decision_on.isoformat() if current.contested_decision_on else None,
+            contested_decision_on.isoformat(),
+        ]
+        current.contested_decision_on = contested_decision_on
+    if not changes:
+        raise InvalidInput(_("Nothing changed: enter a different date."), field="received_on")
+    before = current.due_at
+    compute_terms(current)
+    CaseEvent.objects.create(
+        case=current,
+        kind=CaseEvent.Kind.RECEIPT,
+        at=locked.now,
+        actor=actor,
+        reason=reason,
         due_before=before if deadline_moved(before, current.due_at) else None,
         due_after=current.due_at,
-        detail=str(extension),
+        effective_on=current.received_on,
+        detail=", ".join(f"{field}: {old} → {new}" for field, (old, new) in changes.items()),
+    )
+    history_record(instance=current, action="update", actor=actor, changes=changes, reason=reason)
+    return _save(locked, [*_TERM_FIELDS, "received_on", "contested_decision_on"])
+
+
+@transaction.atomic
+def case_register_default_notice(
+    *, case: Case, received_on: date, actor: Any, note: str = ""
+) -> DefaultNotice:
+    """Record a written notice of default (ingebrekestelling, Awb 4:17 lid 3) with the day it
+    was received. The penalty is then computed from it (``case_penalty``); the team leads of the
+    case's team hear of it the same day. Refused where Awb 4:17 does not apply to the case type,
+    for a date in the future or before receipt, and for a decision given before the notice."""
+    note = _text(note, limit=limits.REASON, field="note")
+    locked = _lock(case, None)
+    current = locked.case
+    statutory = current.product.statutory
+    if statutory is None or not statutory.penalty_applies:
+        raise CaseRefused(
+            _("No penalty for a late decision applies to this kind of case (Awb 4:17)."),
+            field="received_on",
+        )
+    _check_day(received_on, field="received_on", not_before=current.received_on)
+    if current.closed_at is not None and local_date(current.closed_at) <= received_on:
+        raise CaseRefused(
+            _("The decision was given on %(day)s, before the notice arrived: no penalty is due.")
+            % {"day": date_format(current.closed_at, "j F Y")},
+            field="received_on",
+        )
+    notice = DefaultNotice(
+        case=current,
+        received_on=received_on,
+        registered_at=locked.now,
+        registered_by=actor if getattr(actor, "is_authenticated", False) else None,
+        note=note,
+    )
+    notice.full_clean(exclude=["case", "registered_by"])
+    notice.save()
+    statement = case_penalty(current, on=received_on)
+    CaseEvent.objects.create(
+        case=current,
+        kind=CaseEvent.Kind.DEFAULT_NOTICE,
+        at=locked.now,
+        actor=actor,
+        reason=note,
+        effective_on=received_on,
+        detail=f"eerste dwangsomdag {statement.first_day:%d-%m-%Y}" if statement else "",
     )
     history_record(
         instance=current,
         action="update",
         actor=actor,
-        changes={"due_at": [before.isoformat(), current.due_at.isoformat()]},
-        reason=reason,
+        changes={"default_notice": received_on.isoformat()},
+        reason=note,
     )
-    saved = _save(locked, ["due_at", "at_risk_at", "extended_at"])
-    _notify("term_extended", saved, key="extension", reason=reason)  # Awb art. 4:14 lid 3
-    return saved
+    _save(locked, [])
+    expiry = local_date(current.expires_at)
+    _tell_handlers(
+        current,
+        kind="default_notice",
+        text=f"Ingebrekestelling ontvangen voor {current.identification} op"
+        f" {received_on:%d-%m-%Y}"
+        + (
+            f"; dwangsom vanaf {statement.first_day:%d-%m-%Y} als er dan nog geen besluit is."
+            if statement
+            else "."
+        )
+        + (
+            f" Let op: de termijn verstrijkt pas op {expiry:%d-%m-%Y}."
+            if received_on < expiry
+            else ""
+        ),
+        key=f"default_notice:{notice.pk}",
+        leads=True,
+    )
+    return notice
+
+
+def case_penalty(case: Case, *, on: date | None = None) -> PenaltyStatement | None:
+    """Where the penalty for a late decision stands on ``on`` (today by default): ``None``
+    without a notice of default or where Awb 4:17 does not apply. The first notice counts."""
+    statutory = case.product.statutory
+    if statutory is None or not statutory.penalty_applies or case.legal_due_at is None:
+        return None
+    notice = case.default_notices.order_by("received_on", "pk").first()
+    if notice is None:
+        return None
+    return penalty_statement(
+        term_expired_on=local_date(case.legal_due_at),
+        notice_received_on=notice.received_on,
+        on=on or _today(),
+        decided_on=local_date(case.closed_at) if case.closed_at else None,
+    )
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from loket.catalogue.kinds import Kind, Phrases, phrases
+from loket.catalogue.terms import LegalBasis, StatutoryTerm, statutory_term
 from loket.lib.calendar import Term
 from loket.lib.i18n import localized
 from loket.organisation.models import Partner, Team
@@ -56,6 +57,28 @@ class CaseType(models.Model):
         choices=Kind.choices,
         default=Kind.APPLICATION,
         help_text=_("The default kind of its products: application, report, question, ..."),
+    )
+    legal_basis = models.CharField(
+        _("statutory decision term"),
+        max_length=20,
+        choices=LegalBasis.choices,
+        default=LegalBasis.NONE,
+        help_text=_(
+            "Which law sets the term for deciding: Awb 4:13 (application: the special law's "
+            "term, else eight weeks), 7:10 (objection), 9:11 (complaint), or none"
+        ),
+    )
+    committee = models.BooleanField(
+        _("heard by a committee"),
+        default=False,
+        help_text=_(
+            "Awb 7:13 advisory committee (12 weeks) or 9:14 complaints committee (10 weeks)"
+        ),
+    )
+    penalty_applies = models.BooleanField(
+        _("penalty for a late decision applies"),
+        default=False,
+        help_text=_("Awb art. 4:17 (dwangsom bij niet tijdig beslissen)"),
     )
 
     class Meta:
@@ -230,7 +253,31 @@ class Product(models.Model):
         max_length=10,
         blank=True,
         validators=[validate_term],
-        help_text=_("Awb art. 4:14; empty when the term cannot be extended"),
+        help_text=_(
+            "The longest extension a special law allows (with its source below); empty: the "
+            "term can only be followed by a notice under Awb art. 4:14 lid 1"
+        ),
+    )
+    extension_source = models.CharField(
+        _("source of the extension"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example “Omgevingswet art. 16.64 lid 2”"),
+    )
+    legal_term = models.CharField(
+        _("statutory term"),
+        max_length=10,
+        blank=True,
+        validators=[validate_term],
+        help_text=_(
+            "The special law's decision term; empty: the Awb's (8 weeks for an application)"
+        ),
+    )
+    legal_source = models.CharField(
+        _("source of the statutory term"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example “Woo art. 4.4 lid 1”"),
     )
     creates_case = models.BooleanField(_("creates a case"), default=True)
     online_request = models.BooleanField(_("can be requested online"), default=False)
@@ -305,7 +352,28 @@ class Product(models.Model):
 
     @property
     def extension(self) -> Term | None:
-        return Term.parse(self.extension_term) if self.extension_term else None
+        """The longest extension the law allows for this product's cases, if any."""
+        statutory = self.statutory
+        if statutory is None or statutory.extension is None:
+            return None
+        return statutory.extension.maximum
+
+    @cached_property
+    def statutory(self) -> StatutoryTerm | None:
+        """The statutory decision term of this product's cases (``loket.catalogue.terms``)."""
+        case_type = self.case_type
+        if case_type is None:
+            return None
+        return statutory_term(
+            basis=case_type.legal_basis,
+            committee=case_type.committee,
+            penalty_applies=case_type.penalty_applies,
+            allows_extension=case_type.allows_extension,
+            legal_term=self.legal_term,
+            legal_source=self.legal_source,
+            extension_term=self.extension_term,
+            extension_source=self.extension_source,
+        )
 
     @property
     def handler(self) -> Team | Partner:

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from loket.catalogue.kinds import Kind
 from loket.catalogue.models import CaseType, Channel, Product, ResultType, StatusStep, Transition
 from loket.catalogue.request_forms import read_forms
+from loket.catalogue.terms import LegalBasis
 from loket.lib.calendar import Term
 from loket.organisation.models import Partner, Team
 from loket.tenancy.models import Package
@@ -58,7 +59,9 @@ PRODUCT_COLUMNS = [
     "keywords",
 ]
 # Optional columns: a file without them still loads (``kind`` then follows the case type).
-OPTIONAL_PRODUCT_COLUMNS = ["kind"]
+# ``legal_term``, ``legal_source`` and ``extension_source``: the special law's term and extension
+# (empty: the Awb's rules for the case type's legal basis, ``loket.catalogue.terms``).
+OPTIONAL_PRODUCT_COLUMNS = ["kind", "legal_term", "legal_source", "extension_source"]
 _YES_NO = {"yes": True, "no": False, "ja": True, "nee": False}
 
 
@@ -114,6 +117,11 @@ def _read_case_types(path: Path, problems: list[str]) -> list[dict[str, Any]]:
         if item.get("kind", Kind.APPLICATION) not in Kind.values:
             problems.append(
                 f"{where}: unknown kind “{item.get('kind')}” (one of {', '.join(Kind.values)})"
+            )
+        if item.get("legal_basis", LegalBasis.NONE) not in LegalBasis.values:
+            problems.append(
+                f"{where}: unknown legal_basis “{item.get('legal_basis')}”"
+                f" (one of {', '.join(LegalBasis.values)})"
             )
         code = str(item.get("code", ""))
         if code in seen:
@@ -176,7 +184,14 @@ def _read_products(path: Path, case_type_codes: set[str], problems: list[str]) -
             unknown = [c for c in channels if c not in Channel.values]
             if not channels or unknown:
                 row_problems.append(f"unknown or no channels: “{row['channels']}”")
-            for column in ("service_norm", "extension"):
+            legal = {column: (row.get(column) or "").strip() for column in OPTIONAL_PRODUCT_COLUMNS}
+            if legal["legal_term"] and not legal["legal_source"]:
+                row_problems.append("legal_term needs its legal_source (the article that sets it)")
+            if legal["extension_source"] and not row["extension"]:
+                row_problems.append("extension_source without an extension term")
+            for column in ("service_norm", "extension", "legal_term"):
+                if column == "legal_term":
+                    row[column] = legal["legal_term"]
                 if row[column] or column == "service_norm":
                     try:
                         Term.parse(row[column])
@@ -236,6 +251,11 @@ def _read_products(path: Path, case_type_codes: set[str], problems: list[str]) -
                         "extension_term": (
                             str(Term.parse(row["extension"])) if row["extension"] else ""
                         ),
+                        "extension_source": legal["extension_source"],
+                        "legal_term": (
+                            str(Term.parse(legal["legal_term"])) if legal["legal_term"] else ""
+                        ),
+                        "legal_source": legal["legal_source"],
                         "creates_case": flags["creates_case"],
                         "online_request": flags["online_request"],
                         "appointment_minutes": minutes,
@@ -261,6 +281,9 @@ def _save_case_type(data: dict[str, Any]) -> CaseType:
             "allows_suspension": bool(data.get("allows_suspension")),
             "allows_extension": bool(data.get("allows_extension")),
             "kind": data.get("kind", Kind.APPLICATION),
+            "legal_basis": data.get("legal_basis", LegalBasis.NONE),
+            "committee": bool(data.get("committee")),
+            "penalty_applies": bool(data.get("penalty_applies")),
         },
     )
     # Renumber in two passes so a reordering never collides with the unique (type, number).

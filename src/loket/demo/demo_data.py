@@ -8,12 +8,12 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from loket.accounts.models import Role, User
 from loket.cases.models import Case, CaseSequence, CaseStatus, Confidentiality
+from loket.cases.services import compute_terms
 from loket.catalogue.models import Channel, Product
 from loket.catalogue.services import catalogue_load
 from loket.contacts.models import (
@@ -37,7 +37,7 @@ from loket.demo.people import (
 )
 from loket.history.models import ChangeRecord
 from loket.knowledge.models import Article
-from loket.lib.calendar import AMSTERDAM, add_term
+from loket.lib.calendar import AMSTERDAM, local_date
 from loket.organisation.models import Partner, Team
 from loket.tenancy.models import Municipality, Package, ServiceOrganisation
 
@@ -255,8 +255,14 @@ def _create_history(
         started = _office_moment(rng, _between(rng, year_start, now - timedelta(hours=2)))
         if started > now:
             started = now - timedelta(hours=1)
-        due = add_term(started, product.term)
-        at_risk = started + (due - started) * settings.LOKET_AT_RISK_FRACTION
+        case = Case(
+            product=product,
+            case_type=product.case_type,
+            started_at=started,
+            received_on=local_date(started),
+        )
+        compute_terms(case, events=[])  # the same rules as every case made by the services
+        due = case.due_at
         case_steps = steps[product.case_type_id]
         person = rng.choice(persons) if rng.random() < 0.92 else None
         worker = rng.choice(team_workers) if product.team_id else None
@@ -286,28 +292,20 @@ def _create_history(
             history[-1] = (history[-1][0], closed_at, worker)
         year = started.astimezone(AMSTERDAM).year
         numbers[year] = numbers.get(year, 0) + 1
-        cases.append(
-            Case(
-                municipality=municipality,
-                identification=f"ZAAK-{year}-{numbers[year]:07d}",
-                product=product,
-                case_type=product.case_type,
-                subject=product.name_nl,
-                description="",
-                initiator_person=person,
-                channel=rng.choice(product.channels),
-                confidentiality=Confidentiality.CASE_SENSITIVE,
-                started_at=started,
-                due_at=due,
-                at_risk_at=at_risk,
-                closed_at=closed_at,
-                status_id=history[-1][0],
-                result=rng.choice(results[product.case_type_id]) if closed_at else None,
-                team=product.team,
-                partner=product.partner,
-                assignee=worker if (closed_at or rng.random() < 0.6) else None,
-            )
-        )
+        case.municipality = municipality
+        case.identification = f"ZAAK-{year}-{numbers[year]:07d}"
+        case.subject = product.name_nl
+        case.description = ""
+        case.initiator_person = person
+        case.channel = rng.choice(product.channels)
+        case.confidentiality = Confidentiality.CASE_SENSITIVE
+        case.closed_at = closed_at
+        case.status_id = history[-1][0]
+        case.result = rng.choice(results[product.case_type_id]) if closed_at else None
+        case.team = product.team
+        case.partner = product.partner
+        case.assignee = worker if (closed_at or rng.random() < 0.6) else None
+        cases.append(case)
         pending_statuses.append(history)
     # Identifications by arrival order, as a real intake would have numbered them.
     order = sorted(range(len(cases)), key=lambda i: cases[i].started_at)

@@ -138,13 +138,25 @@ class ProductPlan:
     name: str
     weight: int
     channels: list[str]
+    legal_term: Any = None
     due_cache: dict[date, datetime] = field(default_factory=dict)
+    legal_cache: dict[date, datetime] = field(default_factory=dict)
 
     def due(self, started: datetime) -> datetime:
         day = started.astimezone(AMSTERDAM).date()
         cached = self.due_cache.get(day)
         if cached is None:
             cached = self.due_cache[day] = add_term(started, self.norm)
+        return cached
+
+    def legal(self, started: datetime) -> datetime | None:
+        """The statutory term from the same day (suspensions are added by the caller)."""
+        if self.legal_term is None:
+            return None
+        day = started.astimezone(AMSTERDAM).date()
+        cached = self.legal_cache.get(day)
+        if cached is None:
+            cached = self.legal_cache[day] = add_term(started, self.legal_term)
         return cached
 
 
@@ -176,6 +188,7 @@ def _plans(weights: dict[str, int]) -> list[ProductPlan]:
                 name=product.name_nl,
                 weight=weights.get(product.slug, 1),
                 channels=[c for c in product.channels if c in CHANNEL_MIX] or ["web"],
+                legal_term=product.statutory.term if product.statutory else None,
             )
         )
     return plans
@@ -397,8 +410,9 @@ def generate(
                     "due_before",
                     "due_after",
                     "detail",
+                    "basis",
                 ],
-            ).write(iter(events))
+            ).write((*event, "") for event in events)
             report.documents += Writer(
                 "cases_casedocument",
                 [
@@ -463,7 +477,10 @@ CASE_COLUMNS = [
     "channel",
     "confidentiality",
     "started_at",
+    "received_on",
     "due_at",
+    "norm_due_at",
+    "legal_due_at",
     "at_risk_at",
     "closed_at",
     "suspended_at",
@@ -623,7 +640,8 @@ def _case(
     status_id: int,
     event_id: int,
 ) -> tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]], int, int]:
-    due = plan.due(start)
+    due = norm = plan.due(start)
+    legal = plan.legal(start)
     events: list[tuple[Any, ...]] = []
     extended_at = None
     if plan.allows_extension and rng.random() < 0.03:
@@ -644,6 +662,7 @@ def _case(
         )
         event_id += 1
         due = new_due
+        legal = max(legal, new_due) if legal else None
     suspended_at = awaiting = None
     if plan.allows_suspension and rng.random() < 0.08:
         asked = start + (due - start) * 0.3
@@ -668,6 +687,8 @@ def _case(
                 events.append((event_id, cid, "resumed", back, None, "", due, new_due, ""))
                 event_id += 1
                 due = new_due
+                norm += back - asked
+                legal = legal + (back - asked) if legal else None
             else:
                 suspended_at = asked
                 awaiting = (asked + timedelta(days=14)).date()
@@ -707,7 +728,10 @@ def _case(
         rng.choice(plan.channels),
         "zaakvertrouwelijk",
         start,
+        start.astimezone(AMSTERDAM).date(),
         due,
+        norm,
+        legal,
         at_risk,
         closed_at,
         suspended_at,

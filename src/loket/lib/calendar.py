@@ -238,17 +238,28 @@ def add_working_days(start: date | datetime, amount: int) -> datetime:
     return end_of_day(day)
 
 
+def atw_end(start: date, end: date, *, days: int) -> date:
+    """The last day of a term that runs from the day after ``start`` to ``end``, with the
+    Algemene termijnenwet applied.
+
+    Atw art. 1 lid 1: a term ending on a Saturday, Sunday or holiday runs to the next day that is
+    none of those. Atw art. 2: a term of at least three days is extended where needed so that it
+    contains at least two days that are not a Saturday, Sunday or holiday; ``days`` is the term's
+    length as the law sets it (a one-day term is not lengthened by art. 2).
+    """
+    end = next_working_day(end)  # Atw art. 1
+    if days >= 3:  # Atw art. 2
+        while working_days_between(start, end) < 2:
+            end = next_working_day(end + timedelta(days=1))
+    return end
+
+
 def _calendar_term(start: date | datetime, days: int) -> datetime:
     """A term of ``days`` calendar days after ``start``, with Atw art. 1 and art. 2 applied."""
     if days < 0:
         raise ValueError("amount must be 0 or more")
     first = local_date(start)
-    end = first + timedelta(days=days)
-    end = next_working_day(end)  # Atw art. 1
-    if days >= 3:  # Atw art. 2: at least two working days within the term
-        while working_days_between(first, end) < 2:
-            end = next_working_day(end + timedelta(days=1))
-    return end_of_day(end)
+    return end_of_day(atw_end(first, first + timedelta(days=days), days=days))
 
 
 def add_weeks(start: date | datetime, amount: int) -> datetime:

@@ -68,18 +68,49 @@ def _team_members(case_or_request: object) -> list:
     return []
 
 
+def case_handlers(case: Any, *, leads: bool = False) -> list:
+    """Who hears about a case: its assignee, else its team or partner. With ``leads``, the team
+    leads of its team (a partner's case: the partner's workers)."""
+    from loket.accounts.models import Role, User
+
+    if leads and case.team_id:
+        found = list(
+            User.objects.filter(
+                is_active=True,
+                role=Role.TEAM_LEAD,
+                municipalities=case.municipality_id,
+                teams=case.team_id,
+            )
+        )
+        if found:
+            return found
+    return _team_members(case)
+
+
+_registered: list[Job] = []
+
+
+def register_job(job: Job) -> None:
+    """Let a domain app add its periodic work (in its ``AppConfig.ready``); the scheduler does
+    not import the domains it serves."""
+    if all(known.name != job.name for known in _registered):
+        _registered.append(job)
+
+
+def registered_jobs() -> tuple[Job, ...]:
+    return (*JOBS, *_registered)
+
+
 def at_risk_warnings() -> str:
     """Cases that entered their "at risk" period: the assignee, or else the team, hears it."""
-    from loket.cases.models import Case
+    from loket.cases.models import Case, DueState, due_filter
 
     now = timezone.now()
-    cases = Case.objects.filter(
-        closed_at__isnull=True,
-        suspended_at__isnull=True,
-        at_risk_at__lte=now,
-        due_at__gte=now,
-        at_risk_at__gte=now - timedelta(days=7),
-    ).select_related("product")
+    cases = (
+        Case.objects.filter(due_filter(DueState.AT_RISK, now))
+        .filter(at_risk_at__gte=now - timedelta(days=7))
+        .select_related("product")
+    )
     made = 0
     for case in cases.iterator():
         made += notify_staff(
@@ -156,8 +187,9 @@ JOBS = (
 )
 
 
-def run_due_jobs(jobs: tuple[Job, ...] = JOBS) -> list[str]:
+def run_due_jobs(jobs: tuple[Job, ...] | None = None) -> list[str]:
     """Run every job whose current slot has not run yet; returns what ran."""
+    jobs = registered_jobs() if jobs is None else jobs
     now = timezone.now()
     ran = []
     for job in jobs:

@@ -230,6 +230,8 @@ class StaffNotification(models.Model):
         OVERDUE_CALLBACK = "overdue_callback", _("callback overdue")
         RESIDENT_MESSAGE = "resident_message", _("message from the applicant")
         RESIDENT_DOCUMENT = "resident_document", _("document from the applicant")
+        SUSPENSION_ENDED = "suspension_ended", _("suspension ended by itself")
+        DEFAULT_NOTICE = "default_notice", _("notice of default received")
 
     # What the applicant sent: unread, they mark the case in the queue until it is opened.
     FROM_RESIDENT = (Kind.RESIDENT_MESSAGE, Kind.RESIDENT_DOCUMENT)

@@ -1,0 +1,113 @@
+"""Counting a case's terms: from which day, with which suspensions, to which end.
+
+Every date a case shows (the service norm, the statutory term, the date promised to the
+resident) is computed here from the case's own record and stored on the case by
+``loket.cases.services``. The README page "How Loket counts terms" explains each rule for a
+municipal lawyer; the docstrings below cite the articles.
+
+Why by hand: no library counts Dutch legal terms (the Algemene termijnenwet, the Awb's
+suspension rules, bridge days equated by royal decree); ``loket.lib.calendar`` has the calendar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from loket.catalogue.terms import OBJECTION_PERIOD
+from loket.lib.calendar import (
+    Term,
+    TermUnit,
+    add_term,
+    add_working_days,
+    atw_end,
+    end_of_day,
+    working_days_between,
+)
+
+
+@dataclass(frozen=True)
+class Pause:
+    """The days on which the clock stood still, ``first`` up to and including ``last``."""
+
+    first: date
+    last: date
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+
+def pause_between(stopped_on: date, restarted_on: date) -> Pause | None:
+    """The suspended days between the day the clock was stopped and the day it runs again.
+
+    Awb art. 4:15 lid 1 (and 7:10 lid 2 for objections): the term is suspended from the day
+    after the invitation to supplement (``stopped_on``) until the day the information was
+    received (``restarted_on``, which counts again). ``None`` when no day was suspended.
+    """
+    first, last = stopped_on + timedelta(days=1), restarted_on - timedelta(days=1)
+    return Pause(first, last) if last >= first else None
+
+
+def term_end(
+    start: date,
+    term: Term,
+    pauses: Sequence[Pause] = (),
+    extensions: Sequence[Term] = (),
+    *,
+    atw: bool = True,
+) -> datetime:
+    """The end (23:59:59.999999 Amsterdam) of ``term`` counted from the day after ``start``.
+
+    - The term starts on the day after the event (receipt, Awb 4:13 lid 1; cf. Awb 6:8).
+    - A term in working days ends on the ``amount``-th working day after ``start``; each
+      suspended working day adds one (Awb 4:15). Saturdays, Sundays, holidays and equated days
+      are not working days (Atw art. 3).
+    - A term in weeks or days ends on the same weekday ``amount`` weeks later (or ``amount``
+      days later); each suspended calendar day adds one day.
+    - Extensions that move the term (a special law's, Awb 7:10 lid 3 and 4, 9:11 lid 2) add
+      their length to the end of the term as suspended, before Atw art. 1 is applied.
+    - Atw art. 1 (a term ending on a Saturday, Sunday or holiday runs to the next working day)
+      and art. 2 (a term of at least three days contains at least two working days) are applied
+      once, to the final end, so a term that ended on a holiday is not pushed twice; not at all
+      when ``atw`` is false (Atw art. 4: terms of more than twelve weeks or ninety days).
+    """
+    if term.unit is TermUnit.WORKING_DAYS:
+        paused = sum(working_days_between(p.first - timedelta(days=1), p.last) for p in pauses)
+        end = add_working_days(start, term.amount + paused).date()
+        for extension in extensions:
+            end = _extend(end, extension)
+        return end_of_day(atw_end(start, end, days=0) if atw else end)
+    days = 7 * term.amount if term.unit is TermUnit.WEEKS else term.amount
+    end = start + timedelta(days=days + sum(p.days for p in pauses))
+    for extension in extensions:
+        end = _extend(end, extension)
+    return end_of_day(atw_end(start, end, days=days) if atw else end)
+
+
+def _extend(end: date, extension: Term) -> date:
+    if extension.unit is TermUnit.WORKING_DAYS:
+        return add_working_days(end, extension.amount).date()
+    days = 7 * extension.amount if extension.unit is TermUnit.WEEKS else extension.amount
+    return end + timedelta(days=days)
+
+
+def objection_period_end(decision_sent_on: date) -> date:
+    """The last day of the objection period: six weeks from the day after the decision was
+    sent (Awb art. 6:7 and 6:8 lid 1), moved to a working day by Atw art. 1."""
+    return add_term(decision_sent_on, OBJECTION_PERIOD).date()
+
+
+def objection_term_start(*, decision_sent_on: date, received_on: date) -> date:
+    """The day after which the Awb 7:10 term is counted.
+
+    Awb art. 7:10 lid 1: from the day after the objection period ended, not from the day the
+    objection arrived. An objection received after that period (Awb 6:11 may excuse it) cannot
+    have a term that had partly run before it arrived: then the term counts from receipt.
+    """
+    return max(objection_period_end(decision_sent_on), received_on)
+
+
+def is_past(moment: datetime | None, now: datetime) -> bool:
+    return moment is not None and now > moment
