@@ -203,7 +203,9 @@ def test_summary_then_send_makes_one_case_with_the_service_norm(
     )
     assert Contact.objects.filter(case=case, outcome="case_created", channel="web").count() == 1
     assert DraftUpload.objects.count() == 0
-    received = client.get(first["Location"]).content.decode()
+    # Read back the same day: the resident's session lasts hours, not until the real today.
+    with time_machine.travel(dt.datetime(2026, 11, 23, 10, 5, tzinfo=AMSTERDAM), tick=False):
+        received = client.get(first["Location"]).content.decode()
     assert case.identification in received
     assert "We beslissen uiterlijk op 7 december" in received
 

@@ -531,7 +531,11 @@ def _create_portal_activity(rng: random.Random, municipality: Municipality) -> i
     for case in open_cases[:40]:
         case_send_message(case=case, text=rng.choice(TOLD))
         made += 1
-    waiting = [c for c in open_cases[40:] if c.case_type.allows_suspension][:12]
+    # Only a term that still runs can be suspended (Awb 4:15; an expired term cannot).
+    now = timezone.now()
+    waiting = [
+        c for c in open_cases[40:] if c.case_type.allows_suspension and c.expires_at > now
+    ][:12]
     for case in waiting:
         case_suspend(case=case, reason=rng.choice(ASKED), actor=None)
     return made
