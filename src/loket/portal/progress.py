@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from loket.cases.models import Case, CaseEvent
 from loket.catalogue.kinds import Kind, Phrases
 from loket.catalogue.models import StatusStep
+from loket.catalogue.terms import SuspensionBasis
 from loket.lib.calendar import local_date
 
 
@@ -51,15 +53,26 @@ class Progress:
     def your_case(self) -> str:
         return self.phrases.your_case(self.case.product.name)
 
+    @cached_property
+    def suspension(self) -> CaseEvent | None:
+        if self.case.suspended_at is None:
+            return None
+        return self.case.events.filter(kind=CaseEvent.Kind.SUSPENDED).order_by("-at", "-pk").first()
+
+    @property
+    def asks_the_applicant(self) -> bool:
+        """Suspended because we asked the applicant for something (Awb 4:15 lid 1 a, 7:10 lid
+        2); on the other grounds there is nothing for them to send."""
+        event = self.suspension
+        return event is not None and (
+            not event.basis or SuspensionBasis(event.basis).asks_the_applicant
+        )
+
     @property
     def waiting_for(self) -> str:
         """What we asked the applicant for, while the case waits for it."""
-        if self.case.suspended_at is None:
-            return ""
-        event = (
-            self.case.events.filter(kind=CaseEvent.Kind.SUSPENDED).order_by("-at", "-pk").first()
-        )
-        return event.reason if event else ""
+        event = self.suspension
+        return event.reason if event is not None and self.asks_the_applicant else ""
 
     @property
     def expected_sentence(self) -> str:
@@ -71,18 +84,74 @@ class Progress:
                 "result": result,
             }
         if case.suspended_at is not None:
+            basis = self.suspension.basis if self.suspension is not None else ""
+            if basis == SuspensionBasis.CONSENT:
+                return _("You agreed that we take more time. Our term stands still until then.")
+            if basis == SuspensionBasis.FOREIGN:
+                return _(
+                    "We are waiting for information from an authority abroad. Our term stands"
+                    " still until we have it; we will tell you when it runs again."
+                )
+            if basis == SuspensionBasis.FORCE_MAJEURE:
+                return _(
+                    "Circumstances beyond our control keep us from deciding now. Our term stands"
+                    " still; we will tell you when it runs again."
+                )
+            if basis == SuspensionBasis.APPLICANT_DELAY:
+                return _("Our term stands still while we wait for you.")
             if self.phrases.kind == Kind.APPLICATION:
                 return _(
                     "The time we have to decide stands still until we receive what we asked"
                     " you for."
                 )
             return _("Our term stands still until we receive what we asked you for.")
-        return self.phrases.deadline(day(case.due_at))
+        # Never a date that has passed (issue 12): the promise while it holds, then the law's
+        # term while that runs, then what the resident can do.
+        today = timezone.localdate()
+        if local_date(case.due_at) >= today:
+            return self.phrases.deadline(day(case.due_at))
+        if case.legal_due_at is not None and local_date(case.legal_due_at) >= today:
+            return (
+                _("It is taking longer than we promised. We are sorry.")
+                + " "
+                + self.phrases.new_deadline(day(case.legal_due_at))
+            )
+        statutory = case.product.statutory
+        if statutory is not None and statutory.penalty_applies:
+            return _(
+                "We did not decide within the time the law gives us. We are sorry. You can send"
+                " us a written notice of default (ingebrekestelling). If we have still not"
+                " decided two weeks after we receive it, we owe you a penalty for each day, for"
+                " at most 42 days (Awb art. 4:17)."
+            )
+        return _(
+            "We are later than we promised. We are sorry. We are working on it and will let you"
+            " know as soon as we can."
+        )
+
+    @property
+    def legal_sentence(self) -> str:
+        """The law's term beside the promise, where it ends later than the promise."""
+        case = self.case
+        if case.closed_at is not None or case.suspended_at is not None:
+            return ""
+        if case.legal_due_at is None or case.legal_due_at <= case.due_at:
+            return ""
+        today = timezone.localdate()
+        if local_date(case.due_at) < today:
+            return ""  # the expected sentence already names the law's term
+        statutory = case.product.statutory
+        source = statutory.source if statutory is not None else ""
+        return _(
+            "That is our promise. By law (%(source)s) we must be done by %(date)s at the latest."
+        ) % {"source": source, "date": day(case.legal_due_at)}
 
     @property
     def respond_sentence(self) -> str:
         if self.case.suspended_at is None or self.case.awaiting_until is None:
             return ""
+        if self.case.awaiting_until < timezone.localdate():
+            return _("The time to send it has passed. You can still send it; we will look at it.")
         return _("Send it to us by %(date)s at the latest.") % {
             "date": day(self.case.awaiting_until)
         }
@@ -95,6 +164,16 @@ def case_progress(case: Case) -> Progress:
     to_come = [] if case.closed_at else [s for s in steps[position + 1 :] if s.informs_resident]
     progress = Progress(case=case, current=current, to_come=to_come)
     words = progress.phrases
+    today = timezone.localdate()
+
+    def current(moment: dt.datetime | None) -> str:
+        """The new date an event announced, only while it is still the date we keep to."""
+        if moment is None or case.closed_at is not None or case.suspended_at is not None:
+            return ""
+        if moment != case.due_at or local_date(moment) < today:
+            return ""
+        return " " + words.new_deadline(day(moment))
+
     entries: list[Entry] = []
     for status in case.statuses.select_related("step").order_by("set_at", "pk"):
         if status.step.informs_resident:
@@ -108,23 +187,19 @@ def case_progress(case: Case) -> Progress:
                     "asked",
                 )
             )
-        elif event.kind == CaseEvent.Kind.RESUMED and event.due_after:
-            entries.append(
-                Entry(
-                    event.at,
-                    _("We received your information.")
-                    + " "
-                    + words.new_deadline(day(event.due_after)),
-                    "received",
-                )
+        elif event.kind == CaseEvent.Kind.RESUMED:
+            received = (
+                _("The time to send it has passed; we continue with your request.")
+                if event.basis == "expired-unused"
+                else _("We received your information.")
             )
-        elif event.kind == CaseEvent.Kind.EXTENDED and event.due_after:
+            entries.append(Entry(event.at, received + current(event.due_after), "received"))
+        elif event.kind == CaseEvent.Kind.EXTENDED:
             entries.append(
                 Entry(
                     event.at,
                     _("We need more time: %(why)s") % {"why": event.reason}
-                    + " "
-                    + words.new_deadline(day(event.due_after)),
+                    + current(event.due_after),
                     "extended",
                 )
             )
