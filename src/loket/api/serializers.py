@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from loket.cases.models import Case, CaseDocument
+from loket.cases.models import Case, CaseDocument, DueState
 from loket.catalogue.models import Channel
+from loket.catalogue.terms import SuspensionBasis
 from loket.lib import limits
+from loket.lib.calendar import Term
 
 
 class StepSerializer(serializers.Serializer):
@@ -32,7 +34,27 @@ class CaseSerializer(serializers.ModelSerializer):
     product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     caseType = serializers.CharField(source="case_type.code", read_only=True)  # noqa: N815
     startedAt = serializers.DateTimeField(source="started_at", read_only=True)  # noqa: N815
-    dueAt = serializers.DateTimeField(source="due_at", read_only=True)  # noqa: N815
+    receivedOn = serializers.DateField(  # noqa: N815
+        source="received_on",
+        read_only=True,
+        help_text=_("The date stamp; the terms run from the day after (Awb 4:13 lid 1)."),
+    )
+    contestedDecisionOn = serializers.DateField(  # noqa: N815
+        source="contested_decision_on", read_only=True, allow_null=True
+    )
+    dueAt = serializers.DateTimeField(  # noqa: N815
+        source="due_at",
+        read_only=True,
+        help_text=_("The date promised to the applicant (service norm or announced date)."),
+    )
+    normDueAt = serializers.DateTimeField(source="norm_due_at", read_only=True)  # noqa: N815
+    legalDueAt = serializers.DateTimeField(  # noqa: N815
+        source="legal_due_at",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The end of the statutory decision term; null where the law sets none."),
+    )
+    legalSource = serializers.SerializerMethodField()  # noqa: N815
     atRiskAt = serializers.DateTimeField(source="at_risk_at", read_only=True)  # noqa: N815
     dueState = serializers.SerializerMethodField()  # noqa: N815
     closedAt = serializers.DateTimeField(  # noqa: N815
@@ -64,7 +86,12 @@ class CaseSerializer(serializers.ModelSerializer):
             "channel",
             "confidentiality",
             "startedAt",
+            "receivedOn",
+            "contestedDecisionOn",
             "dueAt",
+            "normDueAt",
+            "legalDueAt",
+            "legalSource",
             "atRiskAt",
             "dueState",
             "closedAt",
@@ -83,11 +110,13 @@ class CaseSerializer(serializers.ModelSerializer):
         path = reverse("api:case", kwargs={"uuid": case.uuid})
         return request.build_absolute_uri(path) if request else path
 
-    @extend_schema_field(
-        serializers.ChoiceField(choices=["on_track", "at_risk", "overdue", "suspended", "closed"])
-    )
+    @extend_schema_field(serializers.ChoiceField(choices=DueState.values))
     def get_dueState(self, case: Case) -> str:  # noqa: N802
         return str(case.due_state().value)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_legalSource(self, case: Case) -> str | None:  # noqa: N802
+        return legal_source(case)
 
     @extend_schema_field(StepSerializer)
     def get_status(self, case: Case) -> dict[str, str]:
@@ -115,6 +144,18 @@ class CaseCreateSerializer(serializers.Serializer):
     initiator = serializers.UUIDField(
         required=False, allow_null=True, help_text=_("The uuid of the applicant (a person).")
     )
+    receivedOn = serializers.DateField(  # noqa: N815
+        source="received_on",
+        required=False,
+        allow_null=True,
+        help_text=_("The date stamp of a letter or e-mail; today when left out."),
+    )
+    contestedDecisionOn = serializers.DateField(  # noqa: N815
+        source="contested_decision_on",
+        required=False,
+        allow_null=True,
+        help_text=_("For an objection: the day the contested decision was sent."),
+    )
 
 
 class StatusChangeSerializer(serializers.Serializer):
@@ -133,11 +174,62 @@ class ReasonSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1)
 
 
+class SuspendSerializer(ReasonSerializer):
+    basis = serializers.ChoiceField(
+        choices=SuspensionBasis.choices,
+        required=False,
+        help_text=_("The ground (Awb 4:15, 7:10 lid 2); by default the invitation to supplement."),
+    )
+    stoppedOn = serializers.DateField(  # noqa: N815
+        source="stopped_on",
+        required=False,
+        help_text=_("The day of the invitation or of the ground; today when left out."),
+    )
+    respondBefore = serializers.DateField(  # noqa: N815
+        source="respond_before",
+        required=False,
+        help_text=_("The applicant's last day to respond, or the agreed delay's last day."),
+    )
+
+
 class ResumeSerializer(serializers.Serializer):
     reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=limits.REASON
     )
     version = serializers.IntegerField(required=False, min_value=1)
+    receivedOn = serializers.DateField(  # noqa: N815
+        source="received_on",
+        required=False,
+        help_text=_("The day the information arrived; the term runs again from that day."),
+    )
+
+
+class TermField(serializers.CharField):
+    """A term as ``4w``, ``10wd`` or ``30d``."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return Term.parse(str(super().to_internal_value(data)))
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+class ExtendSerializer(ReasonSerializer):
+    term = TermField(
+        required=False,
+        max_length=10,
+        help_text=_("How long (at most the law's maximum); the maximum when left out."),
+    )
+    announcedOn = serializers.DateField(  # noqa: N815
+        source="announced_on",
+        required=False,
+        help_text=_("For a notice under Awb 4:14: the date the decision can be expected."),
+    )
+    consent = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("A further delay with the objector's consent (Awb 7:10 lid 4, 9:11 lid 3)."),
+    )
 
 
 class ResultSerializer(serializers.Serializer):
@@ -204,6 +296,13 @@ class WegwijzerSerializer(serializers.Serializer):
 
 
 _TIMESTAMP = serializers.DateTimeField()
+_DATE = serializers.DateField()
+
+
+def legal_source(case: Case) -> str | None:
+    """The article that sets the case's statutory term, or None where there is none."""
+    statutory = case.product.statutory
+    return statutory.source if statutory is not None else None
 
 
 def case_rows(cases: list[Case], request: Any) -> list[dict[str, Any]]:
@@ -232,7 +331,14 @@ def case_rows(cases: list[Case], request: Any) -> list[dict[str, Any]]:
                 "channel": case.channel,
                 "confidentiality": case.confidentiality,
                 "startedAt": when(case.started_at),
+                "receivedOn": _DATE.to_representation(case.received_on),
+                "contestedDecisionOn": _DATE.to_representation(case.contested_decision_on)
+                if case.contested_decision_on
+                else None,
                 "dueAt": when(case.due_at),
+                "normDueAt": when(case.norm_due_at),
+                "legalDueAt": when(case.legal_due_at),
+                "legalSource": legal_source(case),
                 "atRiskAt": when(case.at_risk_at),
                 "dueState": str(case.due_state().value),
                 "closedAt": when(case.closed_at),

@@ -154,6 +154,8 @@ class CaseCollection(APIView):
             channel=values["channel"],
             person=person,
             actor=request.user,
+            received_on=values.get("received_on"),
+            contested_decision_on=values.get("contested_decision_on"),
         )
         body = s.CaseSerializer(_case(request, case.uuid), context={"request": request}).data
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
@@ -246,11 +248,13 @@ def _reason_action(
         def post(self, request: Request, uuid: Any) -> Response:
             data = serializer(data=request.data)
             data.is_valid(raise_exception=True)
+            values = dict(data.validated_data)
             case = change(
                 case=_case(request, uuid),
-                reason=data.validated_data["reason"],
+                reason=values.pop("reason"),
                 actor=request.user,
-                expected_version=data.validated_data.get("version"),
+                expected_version=values.pop("version", None),
+                **values,  # the service's own keyword arguments (dates, basis, term)
             )
             return _changed(request, case)
 
@@ -260,20 +264,21 @@ def _reason_action(
 
 CaseSuspend = _reason_action(
     "suspend",
-    "Suspend the term while waiting for the applicant (Awb 4:15)",
-    s.ReasonSerializer,
+    "Suspend the term on a ground of Awb 4:15 (7:10 lid 2 for an objection)",
+    s.SuspendSerializer,
     services.case_suspend,
 )
 CaseResume = _reason_action(
     "resume",
-    "Resume a suspended case; the deadline moves by the suspended period",
+    "Resume a suspended case from the day the information arrived; the terms move by the"
+    " suspended days",
     s.ResumeSerializer,
     services.case_resume,
 )
 CaseExtend = _reason_action(
     "extend",
-    "Extend the term once by the product's extension term (Awb 4:14)",
-    s.ReasonSerializer,
+    "Extend the term on the basis its law gives (special law, Awb 4:14, 7:10, 9:11)",
+    s.ExtendSerializer,
     services.case_extend,
 )
 

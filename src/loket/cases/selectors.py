@@ -72,6 +72,12 @@ SMALL_RELATIONS: dict[str, tuple[str, str, tuple[str, ...] | None]] = {
             "partner_id",
             "case_type_id",
             "service_norm",
+            # What ``Product.statutory`` reads, so a page of cases names its legal terms
+            # without a query per row.
+            "extension_term",
+            "extension_source",
+            "legal_term",
+            "legal_source",
         ),
     ),
     "case_type": ("catalogue", "CaseType", None),
@@ -158,15 +164,11 @@ def case_queue_queryset(user: Any, filters: QueueFilters) -> QuerySet[Case]:
         cases = cases.filter(assignee__isnull=True)
     elif (assignee := parse_id(filters.assignee)) is not None:
         cases = cases.filter(assignee_id=assignee)
-    open_clock = Q(suspended_at__isnull=True)
-    if filters.due == "overdue":
-        cases = cases.filter(open_clock, due_at__lt=now)
-    elif filters.due == "at_risk":
-        cases = cases.filter(open_clock, at_risk_at__lte=now, due_at__gte=now)
-    elif filters.due == "on_track":
-        cases = cases.filter(open_clock, at_risk_at__gt=now)
-    elif filters.due == "suspended":
-        cases = cases.filter(suspended_at__isnull=False)
+    if filters.due:
+        from loket.cases.models import due_filter
+
+        # The one rule of the due states (``due_filter``), as the case page and the figures.
+        cases = cases.filter(due_filter(filters.due, now))
     return cases
 
 
