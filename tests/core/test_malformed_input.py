@@ -348,7 +348,13 @@ def valid_bodies(name: str, path: str, world: World) -> list[dict[str, Any]]:
         "extend": {"extend-version": version, "extend-reason": "Advies nodig"},
         "custom": {"custom-version": version, "custom-reason": "Maatwerk"},
         "reopen": {"reopen-version": version, "reopen-reason": "Opnieuw"},
-        "resume": {"resume-version": version, "resume-reason": ""},
+        "resume": {"resume-version": version, "resume-reason": "", "resume-received_on": ""},
+        "dates": {
+            "dates-version": version,
+            "dates-received_on": case.received_on.isoformat(),
+            "dates-reason": "Datumstempel",
+        },
+        "default_notice": {"notice-received_on": case.received_on.isoformat(), "notice-note": ""},
         "handover": {
             "handover-version": version,
             "handover-reason": "Graag overnemen",

@@ -6,13 +6,16 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.models import User
 from loket.cases.models import Case
 from loket.cases.services import allowed_next_steps
 from loket.catalogue.models import ResultType, StatusStep
+from loket.catalogue.terms import SuspensionBasis
 from loket.lib import limits
+from loket.lib.calendar import Term
 from loket.organisation.models import Partner, Team
 
 
@@ -63,6 +66,16 @@ class ReasonForm(VersionForm):
     )
 
 
+def _date_field(label: Any, help_text: Any = "", *, required: bool = False) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        # An <input type="date"> takes ISO dates only, whatever the language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
 class SuspendForm(VersionForm):
     reason = forms.CharField(
         label=_("What must the applicant send?"),
@@ -70,15 +83,38 @@ class SuspendForm(VersionForm):
         max_length=limits.REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    respond_before = forms.DateField(
-        label=_("Respond by"),
-        required=False,
-        help_text=_(
-            "Awb art. 4:5. The applicant may respond up to and including this day. "
-            "Empty: two weeks, moved to a working day."
+    basis = forms.ChoiceField(label=_("Ground for suspending"), required=False)
+    stopped_on = _date_field(
+        _("Day of the invitation or of the ground"),
+        _(
+            "The day the applicant was invited to supplement, agreed to a delay, or the ground "
+            "arose. The term stands still from the next day (Awb 4:15). Empty: today."
         ),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
+    # One date, two meanings: the response date of an invitation (Awb 4:5) or the last day of
+    # the delay the applicant agreed to (4:15 lid 2 a). The label and first hint stay as clerks
+    # know them; the second meaning is added to the hint.
+    respond_before = _date_field(
+        _("Respond by"),
+        format_lazy(
+            "{} {}",
+            _(
+                "Awb art. 4:5. The applicant may respond up to and including this day. "
+                "Empty: two weeks, moved to a working day."
+            ),
+            _(
+                "For a delay the applicant agreed to in writing: the last day of that delay "
+                "(needed then)."
+            ),
+        ),
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        grounds = SuspensionBasis.for_basis(case.case_type.legal_basis)
+        basis = cast(forms.ChoiceField, self.fields["basis"])
+        basis.choices = [(ground.value, ground.label) for ground in grounds]
+        basis.initial = grounds[0].value
 
 
 class MessageForm(forms.Form):
@@ -90,7 +126,103 @@ class MessageForm(forms.Form):
 
 
 class ResumeForm(VersionForm):
+    received_on = _date_field(
+        _("Information received on"),
+        _(
+            "The day the information arrived (or the ground ended); the term runs again from "
+            "that day. Empty: today."
+        ),
+    )
     reason = forms.CharField(label=_("Explanation"), required=False, max_length=limits.REASON)
+
+
+class ExtendForm(VersionForm):
+    """The fields the case's extension rule asks for (``Product.statutory.extension``): a date
+    for a notice (Awb 4:14), else a length up to the law's maximum, and consent for a further
+    delay (Awb 7:10 lid 4, 9:11 lid 3). Whether it is allowed is the service's to decide."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_("The applicant reads why; write it plainly."),
+        max_length=limits.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    announced_on = _date_field(
+        _("Decision expected by"),
+        _("The date by which the applicant can expect the decision (uiterlijk)."),
+    )
+    term = forms.CharField(
+        label=_("Extend by"),
+        required=False,
+        max_length=10,
+        help_text=_(
+            "For example 4w (weeks), 10wd (working days) or 30d (days). Empty: the most the law allows."
+        ),
+    )
+    consent = forms.BooleanField(
+        label=_("The applicant agreed in writing to a further delay"), required=False
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        statutory = case.product.statutory
+        self.rule = statutory.extension if statutory is not None else None
+        if self.rule is None or self.rule.names_a_date:
+            del self.fields["term"], self.fields["consent"]
+        else:
+            del self.fields["announced_on"]
+            if not self.rule.further_with_consent:
+                del self.fields["consent"]
+
+    def clean_term(self) -> Term | None:
+        text = self.cleaned_data.get("term", "").strip()
+        if not text:
+            return None
+        try:
+            return Term.parse(text)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Write a number and a unit: 4w (weeks), 10wd (working days) or 30d (days).")
+            ) from None
+
+
+class CorrectDatesForm(VersionForm):
+    received_on = _date_field(
+        _("Received on (date stamp)"),
+        _("The day the request reached the municipality; its terms run from this day."),
+    )
+    contested_decision_on = _date_field(
+        _("Contested decision sent on"),
+        _("The objection term runs from the end of the objection period (Awb 6:7, 7:10)."),
+    )
+    reason = forms.CharField(
+        label=_("Why correct the dates?"),
+        max_length=limits.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["received_on"].initial = case.received_on
+        statutory = case.product.statutory
+        if statutory is not None and statutory.counts_from_objection_period:
+            self.fields["contested_decision_on"].initial = case.contested_decision_on
+        else:
+            del self.fields["contested_decision_on"]
+
+
+class DefaultNoticeForm(forms.Form):
+    received_on = _date_field(
+        _("Notice of default received on"),
+        _("The day the written notice reached the municipality (Awb 4:17 lid 3)."),
+        required=True,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=limits.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ResultForm(VersionForm):

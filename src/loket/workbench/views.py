@@ -6,6 +6,8 @@ nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -13,19 +15,21 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from loket.accounts.models import User
+from loket.accounts.models import Role, User
 from loket.cases import services
 from loket.cases.errors import CaseRefused
-from loket.cases.models import Case, CaseDocument
+from loket.cases.figures import term_figures
+from loket.cases.models import Case, CaseDocument, DueState, due_filter
 from loket.cases.selectors import QueueFilters, case_queue, case_timeline
 from loket.catalogue.models import Product, StatusStep
 from loket.contacts.models import Contact
@@ -48,16 +52,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     user = _user(request)
     open_cases = Case.objects.visible_to(user).filter(closed_at__isnull=True)
-    running = Q(suspended_at__isnull=True)
     per_municipality = (
         open_cases.values("municipality__name", "municipality__slug")
         .annotate(
             open=Count("pk"),
-            overdue=Count("pk", filter=running & Q(due_at__lt=now)),
-            at_risk=Count("pk", filter=running & Q(at_risk_at__lte=now, due_at__gte=now)),
+            overdue=Count("pk", filter=due_filter(DueState.OVERDUE, now)),
+            norm_exceeded=Count("pk", filter=due_filter(DueState.NORM_EXCEEDED, now)),
+            at_risk=Count("pk", filter=due_filter(DueState.AT_RISK, now)),
         )
         .order_by("municipality__name")
     )
+    figures = None
+    if user.is_administrator or user.role == Role.TEAM_LEAD:
+        today = local_date(now)
+        figures = term_figures(user, since=today - timedelta(days=364), until=today)
     mine = (
         open_cases.filter(assignee=user)
         .select_related("product", "status", "municipality")
@@ -72,19 +80,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "municipalities": municipalities_for_staff(user),
             "requests": request_counts(user),
             "first_contact": first_contact_resolution(user, days=30),
+            "figures": figures,
+            "penalties": _euros(figures.penalties) if figures else "",
             "now": now,
         },
     )
 
 
 _PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
-DUE_LABELS = {
-    "overdue": gettext_lazy("overdue"),
-    "at_risk": gettext_lazy("at risk"),
-    "closed": gettext_lazy("closed"),
-    "suspended": gettext_lazy("suspended"),
-    "on_track": gettext_lazy("on track"),
-}
+# The labels of the due states, from where the states are defined.
+DUE_LABELS = dict(DueState.choices)
+QUEUE_STATES = (
+    DueState.OVERDUE,
+    DueState.NORM_EXCEEDED,
+    DueState.AT_RISK,
+    DueState.ON_TRACK,
+    DueState.SUSPENDED,
+)
+
+
+def _euros(amount: Decimal) -> str:
+    """``€ 357``, ``€ 1.442`` (grouped as the language writes numbers; cents only if any)."""
+    places = 0 if amount == amount.to_integral_value() else 2
+    return "€ " + number_format(amount, decimal_pos=places, force_grouping=True)
 
 
 @login_required
@@ -99,7 +117,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         municipality=text_param(params, "municipality", max_length=100),
         product=text_param(params, "product", max_length=100),
         status=text_param(params, "status", max_length=100),
-        due=choice_param(params, "state", ("overdue", "at_risk", "on_track", "suspended"), ""),
+        due=choice_param(params, "state", tuple(str(state) for state in QUEUE_STATES), ""),
         assignee=assignee,
         closed=params.get("closed") == "1",
     )
@@ -162,10 +180,12 @@ def _detail(
     action_forms: dict[str, forms.Form] = {
         "status": wb.StatusForm(initial=initial, case=case),
         "result": wb.ResultForm(initial=initial, case=case),
-        "suspend": wb.SuspendForm(initial=initial, prefix="suspend"),
+        "suspend": wb.SuspendForm(initial=initial, prefix="suspend", case=case),
         "message": wb.MessageForm(prefix="message"),
         "resume": wb.ResumeForm(initial=initial, prefix="resume"),
-        "extend": wb.ReasonForm(initial=initial, prefix="extend"),
+        "extend": wb.ExtendForm(initial=initial, prefix="extend", case=case),
+        "dates": wb.CorrectDatesForm(initial=initial, prefix="dates", case=case),
+        "default_notice": wb.DefaultNoticeForm(prefix="notice"),
         "assign": wb.AssignForm(initial={**initial, "assignee": case.assignee_id}, case=case),
         "handover": wb.HandOverForm(initial=initial, prefix="handover"),
         "custom": wb.ReasonForm(initial=initial, prefix="custom"),
@@ -174,6 +194,10 @@ def _detail(
         "document": wb.DocumentForm(),
     }
     action_forms.update(bound or {})
+    statutory = case.product.statutory
+    rule = statutory.extension if statutory is not None else None
+    penalty = services.case_penalty(case)
+    latest = max(d for d in (case.due_at, case.norm_due_at, case.legal_due_at) if d is not None)
     if status == 200:
         # Seeing personal data is logged (AVG art. 5 lid 2: accountability).
         history_record(instance=case, action="view", actor=request.user)
@@ -186,16 +210,25 @@ def _detail(
             "case": case,
             "timeline": case_timeline(case),
             "due_state": case.due_state(),
+            "statutory": statutory,
+            "extension_rule": rule,
+            "extension_maximum": rule.maximum.describe(get_language() or "nl")
+            if rule is not None and rule.maximum is not None
+            else "",
+            "penalty": penalty,
+            "penalty_amount": _euros(penalty.amount) if penalty else "",
+            "default_notice": case.default_notices.order_by("received_on", "pk").first()
+            if penalty
+            else None,
             # Atw art. 3 lid 3: days no decree covers yet are predicted; the deadline says so.
-            "provisional_days": provisional_days_between(
-                local_date(case.started_at), local_date(case.due_at)
-            ),
+            "provisional_days": provisional_days_between(case.received_on, local_date(latest)),
             "next_steps": services.allowed_next_steps(case),
             "forms": action_forms,
             "error": error,
+            # What the page offers; ``case_extend`` decides (and refuses an expired term).
             "can_extend": case.case_type.allows_extension
-            and case.product.extension is not None
-            and case.extended_at is None,
+            and rule is not None
+            and (case.extended_at is None or rule.further_with_consent),
         },
         status=status,
     )
@@ -231,7 +264,7 @@ ACTIONS: dict[str, Action] = {
         ),
     ),
     "suspend": (
-        lambda data, files, case: wb.SuspendForm(data, prefix="suspend"),
+        lambda data, files, case: wb.SuspendForm(data, prefix="suspend", case=case),
         "suspend",
         lambda case, user, d, f: services.case_suspend(
             case=case,
@@ -239,6 +272,8 @@ ACTIONS: dict[str, Action] = {
             actor=user,
             expected_version=d["version"],
             respond_before=d["respond_before"],
+            basis=d["basis"],
+            stopped_on=d["stopped_on"],
         ),
     ),
     "message": (
@@ -250,14 +285,43 @@ ACTIONS: dict[str, Action] = {
         lambda data, files, case: wb.ResumeForm(data, prefix="resume"),
         "resume",
         lambda case, user, d, f: services.case_resume(
-            case=case, reason=d["reason"], actor=user, expected_version=d["version"]
+            case=case,
+            reason=d["reason"],
+            actor=user,
+            expected_version=d["version"],
+            received_on=d["received_on"],
         ),
     ),
     "extend": (
-        lambda data, files, case: wb.ReasonForm(data, prefix="extend"),
+        lambda data, files, case: wb.ExtendForm(data, prefix="extend", case=case),
         "extend",
         lambda case, user, d, f: services.case_extend(
-            case=case, reason=d["reason"], actor=user, expected_version=d["version"]
+            case=case,
+            reason=d["reason"],
+            actor=user,
+            expected_version=d["version"],
+            term=d.get("term"),
+            announced_on=d.get("announced_on"),
+            consent=d.get("consent", False),
+        ),
+    ),
+    "dates": (
+        lambda data, files, case: wb.CorrectDatesForm(data, prefix="dates", case=case),
+        "dates",
+        lambda case, user, d, f: services.case_correct_dates(
+            case=case,
+            reason=d["reason"],
+            actor=user,
+            expected_version=d["version"],
+            received_on=d["received_on"],
+            contested_decision_on=d.get("contested_decision_on"),
+        ),
+    ),
+    "default_notice": (
+        lambda data, files, case: wb.DefaultNoticeForm(data, prefix="notice"),
+        "notice",
+        lambda case, user, d, f: services.case_register_default_notice(
+            case=case, received_on=d["received_on"], actor=user, note=d["note"]
         ),
     ),
     "assign": (
@@ -312,6 +376,10 @@ DONE = {
     "suspend": gettext_lazy("The case is suspended; the clock has stopped."),
     "resume": gettext_lazy("The case is running again; the deadline was moved."),
     "extend": gettext_lazy("The term was extended. Tell the applicant why."),
+    "dates": gettext_lazy("The dates were corrected; the terms were counted again."),
+    "default_notice": gettext_lazy(
+        "The notice of default was recorded; the team lead has been told."
+    ),
     "assign": gettext_lazy("The case was assigned."),
     "handover": gettext_lazy("The case was handed over."),
     "custom": gettext_lazy("Custom handling was recorded."),
