@@ -11,9 +11,10 @@ suspension rules, bridge days equated by royal decree); ``loket.lib.calendar`` h
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from loket.catalogue.terms import OBJECTION_PERIOD
 from loket.lib.calendar import (
@@ -23,6 +24,7 @@ from loket.lib.calendar import (
     add_working_days,
     atw_end,
     end_of_day,
+    local_date,
     working_days_between,
 )
 
@@ -111,3 +113,38 @@ def objection_term_start(*, decision_sent_on: date, received_on: date) -> date:
 
 def is_past(moment: datetime | None, now: datetime) -> bool:
     return moment is not None and now > moment
+
+
+def promise_sentence(case: Any, day: Callable[[datetime], str]) -> str:
+    """What an open, running case tells its applicant about when it will be done: the one rule
+    for Mijn Loket and the messages, so a resident never reads a date that has passed.
+
+    The promised date while it holds; after it, the statutory term while that runs ("it is
+    taking longer than we promised"); after that no date, but what the applicant can do (a
+    notice of default, Awb 4:17, where the penalty applies). ``day`` formats a date.
+    """
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    words = case.product.phrases
+    today = timezone.localdate()
+    if local_date(case.due_at) >= today:
+        return str(words.deadline(day(case.due_at)))
+    if case.legal_due_at is not None and local_date(case.legal_due_at) >= today:
+        return (
+            _("It is taking longer than we promised. We are sorry.")
+            + " "
+            + words.new_deadline(day(case.legal_due_at))
+        )
+    statutory = case.product.statutory
+    if statutory is not None and statutory.penalty_applies:
+        return _(
+            "We did not decide within the time the law gives us. We are sorry. You can send"
+            " us a written notice of default (ingebrekestelling). If we have still not"
+            " decided two weeks after we receive it, we owe you a penalty for each day, for"
+            " at most 42 days (Awb art. 4:17)."
+        )
+    return _(
+        "We are later than we promised. We are sorry. We are working on it and will let you"
+        " know as soon as we can."
+    )

@@ -143,15 +143,21 @@ def notify_case(event: str, case: Any, *, key: str = "", **extra: Any) -> Outbox
     if person is None:
         return None
     language = person.language if person.language in ("nl", "en") else "nl"
+    from loket.cases.terms import promise_sentence
+
     with translation.override(language):
         decide_by = _day(case.due_at, language)
+        words = case.product.phrases.message_words(case.product.name, decide_by)
+        if case.closed_at is None and case.suspended_at is None:
+            # The same sentence Mijn Loket shows: never a date that has passed (issue 12).
+            words["deadline"] = promise_sentence(case, lambda day: _day(day, language))
         context = {
             "product": case.product.name,
             "reference": case.identification,
             "case_url": case_url(case),
             "decide_by": decide_by,
             # aanvraag or melding, "We beslissen ..." or "We handelen ... af" (catalogue.kinds)
-            **case.product.phrases.message_words(case.product.name, decide_by),
+            **words,
             **{k: (_day(v, language) if hasattr(v, "year") else v) for k, v in extra.items()},
         }
     return enqueue(

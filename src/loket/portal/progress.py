@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from loket.cases.models import Case, CaseEvent
+from loket.cases.terms import promise_sentence
 from loket.catalogue.kinds import Kind, Phrases
 from loket.catalogue.models import StatusStep
 from loket.catalogue.terms import SuspensionBasis
@@ -105,29 +106,8 @@ class Progress:
                     " you for."
                 )
             return _("Our term stands still until we receive what we asked you for.")
-        # Never a date that has passed (issue 12): the promise while it holds, then the law's
-        # term while that runs, then what the resident can do.
-        today = timezone.localdate()
-        if local_date(case.due_at) >= today:
-            return self.phrases.deadline(day(case.due_at))
-        if case.legal_due_at is not None and local_date(case.legal_due_at) >= today:
-            return (
-                _("It is taking longer than we promised. We are sorry.")
-                + " "
-                + self.phrases.new_deadline(day(case.legal_due_at))
-            )
-        statutory = case.product.statutory
-        if statutory is not None and statutory.penalty_applies:
-            return _(
-                "We did not decide within the time the law gives us. We are sorry. You can send"
-                " us a written notice of default (ingebrekestelling). If we have still not"
-                " decided two weeks after we receive it, we owe you a penalty for each day, for"
-                " at most 42 days (Awb art. 4:17)."
-            )
-        return _(
-            "We are later than we promised. We are sorry. We are working on it and will let you"
-            " know as soon as we can."
-        )
+        # Never a date that has passed (issue 12): one rule for the portal and the messages.
+        return promise_sentence(case, day)
 
     @property
     def legal_sentence(self) -> str:
