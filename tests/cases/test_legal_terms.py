@@ -63,7 +63,13 @@ def end(year: int, month: int, day: int) -> datetime:
         # Awb 4:13 lid 2: eight weeks from Wednesday 23 December 2026.
         ("awb_4_13_eight_weeks_from_23_december", date(2026, 12, 23), "8w", [], date(2027, 2, 17)),
         # Atw art. 3 lid 3: 15 May 2026 is equated; Mon 11 May + 5 wd: 12, 13, (14, 15), 18, 19, 20.
-        ("atw_3_lid_3_five_working_days_across_15_may", date(2026, 5, 11), "5wd", [], date(2026, 5, 20)),
+        (
+            "atw_3_lid_3_five_working_days_across_15_may",
+            date(2026, 5, 11),
+            "5wd",
+            [],
+            date(2026, 5, 20),
+        ),
         # Awb 4:15 lid 1 a: received Mon 9 March, invited Tue 10, supplemented Fri 13 March:
         # 11 and 12 March stood still; 10 working days end Mon 23 March + 2 = Wed 25 March.
         (
@@ -150,9 +156,12 @@ def test_which_term_applies_by_legal_basis() -> None:
     )
     assert complaint is not None
     assert str(complaint.term) == "10w" and not complaint.penalty_applies
-    assert statutory_term(
-        basis=LegalBasis.NONE, committee=False, penalty_applies=False, allows_extension=False
-    ) is None
+    assert (
+        statutory_term(
+            basis=LegalBasis.NONE, committee=False, penalty_applies=False, allows_extension=False
+        )
+        is None
+    )
     assert SuspensionBasis.REPAIR in SuspensionBasis.for_basis(LegalBasis.OBJECTION)
     assert SuspensionBasis.CONSENT not in SuspensionBasis.for_basis(LegalBasis.OBJECTION)
 
@@ -339,9 +348,7 @@ def test_awb_4_15_lid_2_a_consent_suspends_for_the_agreed_delay(
     case = _parking_case(municipality_a)
     with time_machine.travel(at(2026, 3, 10), tick=False):
         with pytest.raises(InvalidInput):  # the agreed delay's end is needed
-            case_suspend(
-                case=case, reason="Akkoord", actor=staff_a, basis=SuspensionBasis.CONSENT
-            )
+            case_suspend(case=case, reason="Akkoord", actor=staff_a, basis=SuspensionBasis.CONSENT)
         case = case_suspend(
             case=case,
             reason="Aanvrager stemt schriftelijk in met uitstel",
@@ -361,7 +368,9 @@ def test_awb_7_10_lid_2_objection_suspension_ground(
 ) -> None:
     with time_machine.travel(at(2026, 3, 16), tick=False):
         case = make_case(
-            municipality=municipality_a, product_slug="bezwaar", contested_decision_on=date(2026, 3, 2)
+            municipality=municipality_a,
+            product_slug="bezwaar",
+            contested_decision_on=date(2026, 3, 2),
         )
         with pytest.raises(InvalidInput):
             case_suspend(case=case, reason="x", actor=staff_a, basis=SuspensionBasis.CONSENT)
@@ -384,7 +393,9 @@ def test_special_law_extension_moves_the_statutory_term_omgevingswet_16_64(
             case_extend(case=case, reason="Advies", actor=staff_a, term=Term.parse("7w"))
         assert refused.value.field == "term"
         # Four weeks, shorter than the maximum: 27 April + 4 weeks = Whit Monday -> Tue 26 May.
-        case = case_extend(case=case, reason="Advies welstand", actor=staff_a, term=Term.parse("4w"))
+        case = case_extend(
+            case=case, reason="Advies welstand", actor=staff_a, term=Term.parse("4w")
+        )
     assert case.legal_due_at == case.due_at == end(2026, 5, 26)
     assert case.events.get(kind=CaseEvent.Kind.EXTENDED).basis == ExtensionBasis.SPECIAL_LAW
     with time_machine.travel(at(2026, 4, 21), tick=False), pytest.raises(AlreadyExtended):
@@ -433,7 +444,9 @@ def test_awb_7_10_lid_3_and_4_objection_extension_then_further_with_consent(
 ) -> None:
     with time_machine.travel(at(2026, 3, 16), tick=False):
         case = make_case(
-            municipality=municipality_a, product_slug="bezwaar", contested_decision_on=date(2026, 3, 2)
+            municipality=municipality_a,
+            product_slug="bezwaar",
+            contested_decision_on=date(2026, 3, 2),
         )
     with time_machine.travel(at(2026, 5, 18), tick=False):
         # Six weeks (lid 3): raw end Mon 25 May + 6 weeks = Mon 6 July.
@@ -449,7 +462,9 @@ def test_awb_7_10_lid_3_and_4_objection_extension_then_further_with_consent(
             consent=True,
         )
     assert case.legal_due_at == end(2026, 7, 20)
-    bases = list(case.events.filter(kind="extended").order_by("at", "pk").values_list("basis", flat=True))
+    bases = list(
+        case.events.filter(kind="extended").order_by("at", "pk").values_list("basis", flat=True)
+    )
     assert bases == [ExtensionBasis.OBJECTION, ExtensionBasis.OBJECTION_CONSENT]
 
 

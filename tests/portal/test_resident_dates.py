@@ -62,9 +62,9 @@ def promised_dates(html: str, today: dt.date) -> list[dt.date]:
 def test_the_checker_sees_a_past_date() -> None:
     html = '<p class="expected" data-promise>We beslissen uiterlijk op 4 mei.</p>'
     assert promised_dates(html, dt.date(2026, 5, 12)) == [dt.date(2026, 5, 4)]
-    assert promised_dates('<span data-promise>op 17 februari 2027</span>', dt.date(2026, 5, 12)) == [
-        dt.date(2027, 2, 17)
-    ]
+    assert promised_dates(
+        "<span data-promise>op 17 februari 2027</span>", dt.date(2026, 5, 12)
+    ) == [dt.date(2027, 2, 17)]
 
 
 def test_every_demo_case_shows_its_resident_only_dates_from_today_on(client: Any) -> None:

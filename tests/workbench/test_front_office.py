@@ -306,3 +306,44 @@ def test_unknown_bsn_offers_a_prefilled_new_resident(client: Any, agent: Any) ->
     assert link is not None and "111222333" not in link.group(1)
     form = client.get(html.unescape(link.group(1))).content.decode()
     assert 'value="111222333"' in form
+
+
+def test_a_letter_opens_a_case_from_its_date_stamp(
+    client: Any, agent: Any, resident: Any, municipality_a: Any
+) -> None:
+    """Awb 4:13 lid 1: a letter received Friday 6 March 2026 and registered on Monday 9 March
+    runs from the Friday: 8 weeks end Friday 1 May (evenementenvergunning, no special law)."""
+    import datetime as dt
+
+    import time_machine
+
+    from loket.cases.models import Case
+    from loket.catalogue.models import Product
+    from loket.lib.calendar import AMSTERDAM
+
+    client.force_login(agent)
+    post = {
+        "persoon": resident.uuid,
+        "municipality": municipality_a.pk,
+        "channel": "brief",
+        "direction": "in",
+        "subject": "",
+        "product": Product.objects.get(slug="evenementenvergunning").pk,
+        "outcome": "case_created",
+    }
+    with time_machine.travel(dt.datetime(2026, 3, 9, 10, tzinfo=AMSTERDAM), tick=False):
+        future = client.post(
+            reverse("workbench:contact_new"), {**post, "received_on": "2026-03-10"}
+        )
+        assert future.status_code == 400
+        assert "received_on" in future.context["form"].errors
+        assert "10 maart 2026 ligt in de toekomst" in future.content.decode()
+        assert (Case.objects.count(), Contact.objects.count()) == (0, 0)
+        response = client.post(
+            reverse("workbench:contact_new"), {**post, "received_on": "2026-03-06"}
+        )
+        assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.received_on == dt.date(2026, 3, 6) and case.channel == "brief"
+    assert case.legal_due_at is not None
+    assert case.legal_due_at.astimezone(AMSTERDAM).date() == dt.date(2026, 5, 1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +20,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from loket.cases.errors import CaseRefused
 from loket.cases.models import Case
 from loket.cases.services import case_create
 from loket.catalogue.models import Channel, Product
@@ -223,11 +224,15 @@ def contact_register(
     receiver: Receiver | None = None,
     callback_phone: str = "",
     occurred_at: datetime | None = None,
+    received_on: date | None = None,
+    contested_decision_on: date | None = None,
 ) -> Contact:
     """Register one contact; with a hand-over or callback, the request; with "case created",
     the case. Anonymous contacts (no person, no organisation) are allowed.
 
     ``resolved_on_first_contact`` defaults to true exactly when the outcome is "answered".
+    ``received_on`` (the date stamp of a letter or e-mail) and ``contested_decision_on`` (an
+    objection's decision) go to the case it opens (``case_create``: the terms run from them).
     """
     subject = _text(subject, limit=limits.SHORT, field="subject").strip()
     text = _text(text, limit=limits.TEXT, field="text")
@@ -277,17 +282,22 @@ def contact_register(
     with transaction.atomic():
         if outcome == Contact.Outcome.CASE_CREATED and case is None:
             assert product is not None
-            case = case_create(
-                municipality=municipality,
-                product=product,
-                subject=subject,
-                description=text,
-                channel=channel,
-                person=person,
-                organisation=organisation,
-                started_at=occurred_at,
-                actor=actor,
-            )
+            try:
+                case = case_create(
+                    municipality=municipality,
+                    product=product,
+                    subject=subject,
+                    description=text,
+                    channel=channel,
+                    person=person,
+                    organisation=organisation,
+                    started_at=occurred_at,
+                    actor=actor,
+                    received_on=received_on,
+                    contested_decision_on=contested_decision_on,
+                )
+            except CaseRefused as refused:
+                raise ContactRefused(refused.message, field=refused.field) from None
         contact = Contact(
             municipality=municipality,
             occurred_at=occurred_at,

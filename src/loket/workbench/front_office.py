@@ -314,6 +314,8 @@ def contact_new(request: HttpRequest) -> HttpResponse:
                 and data["outcome"] == Contact.Outcome.ANSWERED,
                 receiver=fo.parse_receiver(data["receiver"], target),
                 callback_phone=data["callback_phone"],
+                received_on=data["received_on"],
+                contested_decision_on=data["contested_decision_on"],
             )
         except ContactRefused as refused:
             if refused.field and refused.field in form.fields:

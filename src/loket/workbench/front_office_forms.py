@@ -202,6 +202,24 @@ class ContactForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "tel"}),
     )
+    received_on = forms.DateField(
+        label=_("Received on (date stamp)"),
+        required=False,
+        help_text=_(
+            "When a case is opened from a letter or e-mail: the day it reached the municipality;"
+            " its terms run from that day (Awb 4:13). Empty: today."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    contested_decision_on = forms.DateField(
+        label=_("Contested decision sent on"),
+        required=False,
+        help_text=_(
+            "For an objection: the objection term runs from the end of the objection"
+            " period (Awb 6:7, 7:10)."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(
         self,
