@@ -146,7 +146,7 @@ def case_progress(case: Case) -> Progress:
     words = progress.phrases
     today = timezone.localdate()
 
-    def current(moment: dt.datetime | None) -> str:
+    def still_promised(moment: dt.datetime | None) -> str:
         """The new date an event announced, only while it is still the date we keep to."""
         if moment is None or case.closed_at is not None or case.suspended_at is not None:
             return ""
@@ -173,13 +173,13 @@ def case_progress(case: Case) -> Progress:
                 if event.basis == "expired-unused"
                 else _("We received your information.")
             )
-            entries.append(Entry(event.at, received + current(event.due_after), "received"))
+            entries.append(Entry(event.at, received + still_promised(event.due_after), "received"))
         elif event.kind == CaseEvent.Kind.EXTENDED:
             entries.append(
                 Entry(
                     event.at,
                     _("We need more time: %(why)s") % {"why": event.reason}
-                    + current(event.due_after),
+                    + still_promised(event.due_after),
                     "extended",
                 )
             )
