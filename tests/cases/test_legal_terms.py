@@ -535,3 +535,19 @@ def test_awb_4_17_notice_on_a_case_warns_the_team_lead_and_shows_the_amount(
         report = make_case(municipality=municipality_a, product_slug="melding-openbare-ruimte")
     with time_machine.travel(at(2026, 5, 12), tick=False), pytest.raises(CaseRefused):
         case_register_default_notice(case=report, received_on=date(2026, 5, 12), actor=staff_a)
+
+
+def test_recompute_terms_fills_the_statutory_term_of_older_cases(
+    catalogue: None, municipality_a: Any
+) -> None:
+    from django.core.management import call_command
+
+    from loket.cases.models import Case
+
+    with time_machine.travel(at(2026, 12, 23), tick=False):
+        case = make_case(municipality=municipality_a, product_slug="evenementenvergunning")
+    Case.objects.filter(pk=case.pk).update(legal_due_at=None)  # as made before this version
+    call_command("recompute_terms", stdout=__import__("io").StringIO())
+    case.refresh_from_db()
+    assert case.legal_due_at == end(2027, 2, 17)
+    assert case.version == 1  # counting again is no change by anyone

@@ -1248,3 +1248,19 @@ def case_send_message(
     if not from_applicant:
         _notify("message", case, key=f"message-{message.pk}", message=message.text)
     return message
+
+
+def cases_recompute_terms() -> tuple[int, int]:
+    """Count the terms of every open case again (``compute_terms``), each under its row lock;
+    returns ``(changed, total)``. Nothing else about a case changes."""
+    changed = total = 0
+    for pk in list(Case.objects.filter(closed_at__isnull=True).values_list("pk", flat=True)):
+        with transaction.atomic():
+            locked = _lock(Case(pk=pk), None)
+            before = [getattr(locked.case, name) for name in _TERM_FIELDS]
+            compute_terms(locked.case)
+            total += 1
+            if [getattr(locked.case, name) for name in _TERM_FIELDS] != before:
+                locked.case.save(update_fields=_TERM_FIELDS)
+                changed += 1
+    return changed, total
