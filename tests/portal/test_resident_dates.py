@@ -126,3 +126,24 @@ def test_a_moved_date_that_has_passed_is_no_longer_promised(
         page = client.get(reverse("portal:mijn_case", args=[town.slug, case.uuid])).content.decode()
         assert promised_dates(page, dt.date(2026, 5, 12)) == []
         assert "ingebrekestelling" in page
+
+
+def test_a_date_counted_across_a_predicted_bridge_day_says_it_is_provisional(
+    client: Any, town: Any, resident: Any
+) -> None:
+    """Atw art. 3 lid 3: no decree covers 2029 yet; Loket predicts Friday 11 May 2029 (the
+    Friday after Ascension Day) and tells the resident the date may still change."""
+    from tests.factories import make_case
+
+    with time_machine.travel(dt.datetime(2029, 5, 7, 10, tzinfo=AMSTERDAM), tick=False):
+        case = make_case(municipality=town, product_slug="verhuizing", person=resident)
+        login(client, town, resident)
+        page = client.get(reverse("portal:mijn_case", args=[town.slug, case.uuid])).content.decode()
+    assert 'data-testid="provisional"' in page and "11 mei" in page
+    with time_machine.travel(dt.datetime(2026, 3, 9, 10, tzinfo=AMSTERDAM), tick=False):
+        other = make_case(municipality=town, product_slug="verhuizing", person=resident)
+        login(client, town, resident)
+        page = client.get(
+            reverse("portal:mijn_case", args=[town.slug, other.uuid])
+        ).content.decode()
+    assert 'data-testid="provisional"' not in page

@@ -126,7 +126,10 @@ class Case(TenantOwned):
         _("suspended since"), null=True, blank=True, help_text=_("Awb art. 4:15")
     )
     extended_at = models.DateTimeField(
-        _("extended on"), null=True, blank=True, help_text=_("Awb art. 4:14; at most once")
+        _("extended on"),
+        null=True,
+        blank=True,
+        help_text=_("The first extension or notice (Awb 4:14, 7:10 lid 3, 9:11 lid 2)"),
     )
     awaiting_until = models.DateField(
         _("applicant to respond before"),

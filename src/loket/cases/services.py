@@ -444,7 +444,7 @@ def case_suspend(
 
 @dataclass(frozen=True)
 class Terms:
-    """A case's terms as ``_recompute_deadlines`` found them (for its own use and for tests)."""
+    """A case's terms as ``compute_terms`` found them."""
 
     norm: datetime
     legal: datetime | None

@@ -49,7 +49,9 @@ class CaseType(models.Model):
         _("suspension allowed"), default=False, help_text=_("Awb art. 4:15")
     )
     allows_extension = models.BooleanField(
-        _("extension allowed"), default=False, help_text=_("Awb art. 4:14")
+        _("extension allowed"),
+        default=False,
+        help_text=_("Awb 4:14 (notice), a special law's extension, 7:10 lid 3, 9:11 lid 2"),
     )
     kind = models.CharField(
         _("kind"),

@@ -2,8 +2,9 @@
 transaction: the message exists exactly when the change does (transactional outbox).
 
 Seed 003/004: residents hear on time and clearly about their request, on the channel they chose.
-The Awb asks to tell the applicant about a suspension (art. 4:15, via 4:5) and an extension
-(art. 4:14 lid 3); those events are always queued.
+The Awb asks to tell the applicant about an invitation to supplement (art. 4:5, which suspends the
+term under 4:15 lid 1 a) and about a notice or extension (art. 4:14 lid 1 and 3, 7:10 lid 5, 9:11
+lid 2); those events are always queued.
 """
 
 from __future__ import annotations

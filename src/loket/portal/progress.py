@@ -16,7 +16,7 @@ from loket.cases.terms import promise_sentence
 from loket.catalogue.kinds import Kind, Phrases
 from loket.catalogue.models import StatusStep
 from loket.catalogue.terms import SuspensionBasis
-from loket.lib.calendar import local_date
+from loket.lib.calendar import local_date, provisional_days_between
 
 
 def day(value: dt.date | dt.datetime) -> str:
@@ -108,6 +108,21 @@ class Progress:
             return _("Our term stands still until we receive what we asked you for.")
         # Never a date that has passed (issue 12): one rule for the portal and the messages.
         return promise_sentence(case, day)
+
+    @property
+    def provisional_note(self) -> str:
+        """Atw art. 3 lid 3: a date counted across a day no decree has equated yet says so."""
+        case = self.case
+        if case.closed_at is not None:
+            return ""
+        last = max(filter(None, (case.due_at, case.legal_due_at)))
+        days = provisional_days_between(case.received_on, local_date(last))
+        if not days:
+            return ""
+        return _(
+            "This date may still change by a day: it counts %(days)s as a holiday, which the"
+            " government has not yet decided."
+        ) % {"days": ", ".join(day(equated.day) for equated in days)}
 
     @property
     def legal_sentence(self) -> str:
