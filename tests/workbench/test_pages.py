@@ -35,7 +35,14 @@ def test_case_detail_shows_steps_deadline_and_applicant(
 def test_case_list_filters_by_due_state(
     client: Any, catalogue: None, staff_a: Any, municipality_a: Any
 ) -> None:
+    # Overdue: past the statutory term (a passport: eight weeks, Awb 4:13 lid 2).
     late = make_case(
+        municipality=municipality_a,
+        product_slug="paspoort",
+        started_at=timezone.now() - timedelta(days=70),
+    )
+    # Past the promise of 5 working days, within the eight weeks: not overdue.
+    slow = make_case(
         municipality=municipality_a,
         product_slug="paspoort",
         started_at=timezone.now() - timedelta(days=30),
@@ -44,6 +51,9 @@ def test_case_list_filters_by_due_state(
     client.force_login(staff_a)
     overdue = client.get(reverse("workbench:case_list"), {"state": "overdue"}).content.decode()
     assert late.identification in overdue and fresh.identification not in overdue
+    assert slow.identification not in overdue
+    past = client.get(reverse("workbench:case_list"), {"state": "norm_exceeded"}).content.decode()
+    assert slow.identification in past and late.identification not in past
     on_track = client.get(reverse("workbench:case_list"), {"state": "on_track"}).content.decode()
     assert fresh.identification in on_track and late.identification not in on_track
 

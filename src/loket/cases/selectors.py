@@ -127,6 +127,11 @@ def attach_catalogue(cases: list[Case]) -> None:
             value = getattr(case, attname)
             if value is not None:
                 setattr(case, relation, rows[value])
+    for case in cases:
+        # ``Product.statutory`` reads the product's case type: it is the case's own one.
+        product = case.product if "product" in case._state.fields_cache else None
+        if product is not None and product.case_type_id == case.case_type_id:
+            product.case_type = case.case_type
 
 
 def _scope(user: Any, scope: str) -> Q:
