@@ -533,9 +533,8 @@ def _create_portal_activity(rng: random.Random, municipality: Municipality) -> i
         made += 1
     # Only a term that still runs can be suspended (Awb 4:15; an expired term cannot).
     now = timezone.now()
-    waiting = [
-        c for c in open_cases[40:] if c.case_type.allows_suspension and c.expires_at > now
-    ][:12]
+    running = [c for c in open_cases[40:] if c.expires_at > now]
+    waiting = [c for c in running if c.case_type.allows_suspension][:12]
     for case in waiting:
         case_suspend(case=case, reason=rng.choice(ASKED), actor=None)
     return made
