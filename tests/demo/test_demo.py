@@ -113,3 +113,18 @@ def test_demo_accounts_log_in_and_see_their_work(client: Any, demo: dict[str, in
     assert f"{shown} " in listing
     assert "<td>Paspoort aanvragen</td>" not in listing
     assert "<td>Wmo: hulp en ondersteuning thuis</td>" in listing
+
+
+def test_demo_has_notices_of_default_with_their_penalty(demo: dict[str, int]) -> None:
+    """Awb 4:17: a few overdue cases carry a notice, so the penalty panel has something."""
+    from loket.cases.models import DefaultNotice
+    from loket.cases.services import case_penalty
+
+    notices = list(DefaultNotice.objects.select_related("case__product__case_type"))
+    assert notices and demo["default_notices"] == len(notices)
+    for notice in notices:
+        case = notice.case
+        assert case.legal_due_at is not None and case.legal_due_at < timezone.now()
+        statement = case_penalty(case)
+        assert statement is not None
+        assert statement.first_day > notice.received_on  # two weeks after the later day

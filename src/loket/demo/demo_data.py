@@ -143,6 +143,7 @@ def load_demo(*, seed: int = 2026, now: datetime | None = None) -> dict[str, int
         made["organisations"] = _create_organisations(rng, spec, municipality)
         made["requests"] = _create_requests(rng, municipality, persons, now)
         made["messages"] = _create_portal_activity(rng, municipality)
+        made["default_notices"] = _create_default_notices(municipality, users["behandelaar"])
         for key, value in {"residents": len(persons), **made}.items():
             counts[key] = counts.get(key, 0) + value
     return counts
@@ -512,6 +513,38 @@ TOLD = (
     "Een medewerker heeft uw aanvraag bekeken. Alles lijkt compleet.",
     "Wij hebben een afspraak ingepland om uw situatie te bespreken.",
 )
+
+
+def _create_default_notices(municipality: Municipality, clerk: User) -> int:
+    """Two open cases past their statutory term whose applicant gave notice of default five
+    days after it expired (Awb 4:17), so the penalty panel and the team lead's figures show
+    something. Through the service, as staff would record them."""
+    from loket.cases.services import case_register_default_notice
+
+    today = timezone.localdate()
+    late = (
+        Case.objects.filter(
+            municipality=municipality,
+            closed_at__isnull=True,
+            suspended_at__isnull=True,
+            legal_due_at__lt=timezone.now() - timedelta(days=5),
+            case_type__penalty_applies=True,
+        )
+        .select_related("product__case_type", "case_type")
+        .order_by("legal_due_at")
+    )
+    made = 0
+    for case in late[:2]:
+        assert case.legal_due_at is not None
+        received = min(local_date(case.legal_due_at) + timedelta(days=5), today)
+        case_register_default_notice(
+            case=case,
+            received_on=received,
+            actor=clerk,
+            note="Brief van de aanvrager: ingebrekestelling wegens niet tijdig beslissen.",
+        )
+        made += 1
+    return made
 
 
 def _create_portal_activity(rng: random.Random, municipality: Municipality) -> int:
