@@ -125,7 +125,20 @@ def test_a_moved_date_that_has_passed_is_no_longer_promised(
         login(client, town, resident)
         page = client.get(reverse("portal:mijn_case", args=[town.slug, case.uuid])).content.decode()
         assert promised_dates(page, dt.date(2026, 5, 12)) == []
-        assert "ingebrekestelling" in page
+        assert "U kunt ons schriftelijk in gebreke stellen" in page
+        # The applicant gave notice on 12 May (term ended Wed 6 May): penalty from 27 May.
+        from loket.cases.services import case_register_default_notice
+
+        case_register_default_notice(case=case, received_on=dt.date(2026, 5, 12), actor=staff)
+        page = client.get(reverse("portal:mijn_case", args=[town.slug, case.uuid])).content.decode()
+        assert "we hebben uw ingebrekestelling ontvangen" in page
+        assert "vanaf 27 mei een dwangsom" in page
+        assert "U kunt ons schriftelijk in gebreke stellen" not in page
+    with time_machine.travel(dt.datetime(2026, 6, 2, 10, tzinfo=AMSTERDAM), tick=False):
+        login(client, town, resident)
+        page = client.get(reverse("portal:mijn_case", args=[town.slug, case.uuid])).content.decode()
+        assert promised_dates(page, dt.date(2026, 6, 2)) == []
+        assert "We zijn u een dwangsom verschuldigd" in page
 
 
 def test_a_date_counted_across_a_predicted_bridge_day_says_it_is_provisional(

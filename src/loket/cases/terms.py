@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from loket.cases.penalty import first_penalty_day
 from loket.catalogue.terms import OBJECTION_PERIOD
 from loket.lib.calendar import (
     Term,
@@ -138,6 +139,23 @@ def promise_sentence(case: Any, day: Callable[[datetime], str]) -> str:
         )
     statutory = case.product.statutory
     if statutory is not None and statutory.penalty_applies:
+        notice = case.default_notices.order_by("received_on", "pk").first()
+        if notice is not None:
+            first = first_penalty_day(
+                term_expired_on=local_date(case.legal_due_at or case.due_at),
+                notice_received_on=notice.received_on,
+            )
+            if first > today:
+                return _(
+                    "We did not decide within the time the law gives us, and we received your"
+                    " notice of default. If we have not decided by then, we owe you a penalty"
+                    " for each day from %(date)s, for at most 42 days (Awb art. 4:17)."
+                ) % {"date": day(end_of_day(first))}
+            return _(
+                "We did not decide within the time the law gives us, and we received your"
+                " notice of default. We owe you a penalty for each day we are late, for at most"
+                " 42 days (Awb art. 4:17); we will decide on it and tell you the amount."
+            )
         return _(
             "We did not decide within the time the law gives us. We are sorry. You can send"
             " us a written notice of default (ingebrekestelling). If we have still not"

@@ -531,7 +531,7 @@ def _create_default_notices(municipality: Municipality, clerk: User) -> int:
             case_type__penalty_applies=True,
         )
         .select_related("product__case_type", "case_type")
-        .order_by("legal_due_at")
+        .order_by("-legal_due_at")  # the most recent: their penalty is still running
     )
     made = 0
     for case in late[:2]:
