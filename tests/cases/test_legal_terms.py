@@ -88,6 +88,23 @@ def end(year: int, month: int, day: int) -> datetime:
             [Pause(date(2026, 12, 25), date(2026, 12, 25))],
             date(2026, 12, 29),
         ),
+        # Awb 4:15: a suspension that began before the end counts whole: 10 wd from Mon 9 March
+        # end Mon 23 March; suspended Fri 20 - Fri 27 March (6 working days): Tue 31 March.
+        (
+            "awb_4_15_a_suspension_across_the_end_counts_whole",
+            date(2026, 3, 9),
+            "10wd",
+            [Pause(date(2026, 3, 20), date(2026, 3, 27))],
+            date(2026, 3, 31),
+        ),
+        # Awb 4:15: a suspension that began after the term ended does not revive it.
+        (
+            "awb_4_15_a_suspension_after_the_end_moves_nothing",
+            date(2026, 3, 9),
+            "10wd",
+            [Pause(date(2026, 3, 31), date(2026, 4, 2))],
+            date(2026, 3, 23),
+        ),
         # Atw art. 1 with a suspension in a week term: Mon 2 March + 8 weeks = Mon 27 April, plus
         # 9 suspended days = Wed 6 May (art. 1 once, at the end).
         (
@@ -239,6 +256,27 @@ def test_awb_7_10_objection_term_runs_from_the_end_of_the_objection_period(
     assert unknown.legal_due_at == end(2026, 4, 28)
 
 
+def test_awb_7_10_lid_2_a_repair_within_the_objection_period_does_not_move_the_term(
+    catalogue: None, municipality_a: Any, staff_a: Any
+) -> None:
+    # The 7:10 term only starts after the objection period (13 April): a repair request on
+    # Tue 17 March, repaired Fri 20 March, suspends nothing of it; it still ends Tue 26 May.
+    # The service norm runs from receipt (16 March + 6 weeks = 27 April, King's Day) and stood
+    # still on 18 and 19 March: Wed 29 April.
+    with time_machine.travel(at(2026, 3, 16), tick=False):
+        case = make_case(
+            municipality=municipality_a,
+            product_slug="bezwaar",
+            contested_decision_on=date(2026, 3, 2),
+        )
+    with time_machine.travel(at(2026, 3, 17), tick=False):
+        case = case_suspend(case=case, reason="Handtekening ontbreekt", actor=staff_a)
+    with time_machine.travel(at(2026, 3, 20), tick=False):
+        case = case_resume(case=case, actor=staff_a)
+    assert case.legal_due_at == end(2026, 5, 26)
+    assert case.norm_due_at == end(2026, 4, 29)
+
+
 # --- suspension (Awb 4:15) -------------------------------------------------------------------
 
 
@@ -340,6 +378,12 @@ def test_awb_4_15_an_expired_term_cannot_be_suspended(
         assert case.due_state() == DueState.NORM_EXCEEDED
         case = case_suspend(case=case, reason="Nog een stuk", actor=staff_a)
     assert case.suspended_at is not None
+    with time_machine.travel(at(2026, 4, 3), tick=False):
+        case = case_resume(case=case, actor=staff_a)
+    # 31 March - 2 April stood still: the law's term moves from Mon 4 May to Thu 7 May; the
+    # promise, already missed, does not move (the norm's figures stay honest).
+    assert case.legal_due_at == end(2026, 5, 7)
+    assert case.norm_due_at == end(2026, 3, 23)
 
 
 def test_awb_4_15_lid_2_a_consent_suspends_for_the_agreed_delay(

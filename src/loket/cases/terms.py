@@ -69,6 +69,9 @@ def term_end(
       are not working days (Atw art. 3).
     - A term in weeks or days ends on the same weekday ``amount`` weeks later (or ``amount``
       days later); each suspended calendar day adds one day.
+    - A suspension counts only when it began while the term ran (before its end, extensions and
+      Atw included) and only from the term's first day: there is nothing to suspend before a
+      term starts (an objection's repair request within the objection period) or after it ended.
     - Extensions that move the term (a special law's, Awb 7:10 lid 3 and 4, 9:11 lid 2) add
       their length to the end of the term as suspended, before Atw art. 1 is applied.
     - Atw art. 1 (a term ending on a Saturday, Sunday or holiday runs to the next working day)
@@ -76,17 +79,37 @@ def term_end(
       once, to the final end, so a term that ended on a holiday is not pushed twice; not at all
       when ``atw`` is false (Atw art. 4: terms of more than twelve weeks or ninety days).
     """
-    if term.unit is TermUnit.WORKING_DAYS:
-        paused = sum(working_days_between(p.first - timedelta(days=1), p.last) for p in pauses)
-        end = add_working_days(start, term.amount + paused).date()
-        for extension in extensions:
-            end = _extend(end, extension)
-        return end_of_day(atw_end(start, end, days=0) if atw else end)
-    days = 7 * term.amount if term.unit is TermUnit.WEEKS else term.amount
-    end = start + timedelta(days=days + sum(p.days for p in pauses))
+    working = term.unit is TermUnit.WORKING_DAYS
+    days = 0 if working else (7 * term.amount if term.unit is TermUnit.WEEKS else term.amount)
+
+    def finish(end: date) -> date:
+        return atw_end(start, end, days=days) if atw else end
+
+    end = add_working_days(start, term.amount).date() if working else start + timedelta(days=days)
+    for pause in sorted(pauses, key=lambda p: p.first):
+        # Only a suspension that began while the term ran stops it: days before the term began
+        # (an objection's repair request within the objection period) or after it ended (the
+        # service norm was already missed) do not move it. A pause that began in time counts
+        # whole: the rest of the term runs after it.
+        first = max(pause.first, start + timedelta(days=1))
+        if first > pause.last or first > finish(_extend_all(end, extensions)):
+            continue
+        if working:
+            end = add_working_days(
+                end, working_days_between(first - timedelta(days=1), pause.last)
+            ).date()
+        else:
+            end += pause.last - first + timedelta(days=1)
     for extension in extensions:
         end = _extend(end, extension)
-    return end_of_day(atw_end(start, end, days=days) if atw else end)
+    return end_of_day(finish(end))
+
+
+def _extend_all(end: date, extensions: Sequence[Term]) -> date:
+    result = end
+    for extension in extensions:
+        result = _extend(result, extension)
+    return result
 
 
 def _extend(end: date, extension: Term) -> date:
