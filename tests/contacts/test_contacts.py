@@ -93,6 +93,63 @@ def test_anonymous_contact_through_the_form(
     )
 
 
+@pytest.mark.parametrize(
+    ("outcome", "ticked", "expected"),
+    [
+        (Contact.Outcome.HANDED_OVER, True, False),
+        (Contact.Outcome.CALLBACK, True, False),
+        (Contact.Outcome.ANSWERED, None, True),
+        (Contact.Outcome.ANSWERED, False, False),
+    ],
+)
+def test_only_an_answered_contact_is_resolved_on_first_contact(
+    municipality_a: Any,
+    people: dict[str, Any],
+    teams: dict[str, Team],
+    outcome: str,
+    ticked: bool | None,
+    expected: bool,
+) -> None:
+    """The service decides, whatever the caller passes: a hand-over is never resolved."""
+    contact = contact_register(
+        municipality=municipality_a,
+        actor=people["kcc"],
+        channel="telefoon",
+        subject="Vraag over de omgevingsvergunning",
+        outcome=outcome,
+        person=people["resident"],
+        receiver=Receiver(team=teams["vergunningen"]),
+        resolved_on_first_contact=ticked,
+    )
+    assert contact.resolved_on_first_contact is expected
+
+
+def test_a_hand_over_through_the_workbench_is_not_resolved_even_when_ticked(
+    client: Any, municipality_a: Any, people: dict[str, Any], teams: dict[str, Team]
+) -> None:
+    """The workbench passes the agent's tick as it is; the service applies the rule."""
+    client.force_login(people["kcc"])
+    response = client.post(
+        reverse("workbench:contact_new"),
+        {
+            "municipality": municipality_a.pk,
+            "channel": "telefoon",
+            "direction": "in",
+            "subject": "Bezwaar tegen de vergunning",
+            "outcome": "handed_over",
+            "resolved_on_first_contact": "on",
+            "receiver": f"team:{teams['vergunningen'].pk}",
+        },
+    )
+    assert response.status_code == 302
+    contact = Contact.objects.get()
+    assert (contact.outcome, contact.handed_to_team, contact.resolved_on_first_contact) == (
+        Contact.Outcome.HANDED_OVER,
+        teams["vergunningen"],
+        False,
+    )
+
+
 def test_unknown_channel_and_missing_receiver_are_refused(
     municipality_a: Any, people: dict[str, Any]
 ) -> None:

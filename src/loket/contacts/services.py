@@ -230,7 +230,11 @@ def contact_register(
     """Register one contact; with a hand-over or callback, the request; with "case created",
     the case. Anonymous contacts (no person, no organisation) are allowed.
 
-    ``resolved_on_first_contact`` defaults to true exactly when the outcome is "answered".
+    Resolved on first contact means the question was fully answered in this contact, so only an
+    "answered" contact can be: for any other outcome (handed over, callback, case created, ...)
+    ``resolved_on_first_contact`` is false whatever the caller passes. For "answered" it defaults
+    to true; the agent may say false (answered, but not fully). This is the one place of that
+    rule: the workbench form passes the agent's tick unfiltered.
     ``received_on`` (the date stamp of a letter or e-mail) and ``contested_decision_on`` (an
     objection's decision) go to the case it opens (``case_create``: the terms run from them).
     """
@@ -277,8 +281,10 @@ def contact_register(
             raise ContactRefused(
                 _("This municipality does not offer this product."), field="product"
             )
-    if resolved_on_first_contact is None:
-        resolved_on_first_contact = outcome == Contact.Outcome.ANSWERED
+    if outcome != Contact.Outcome.ANSWERED:
+        resolved_on_first_contact = False
+    elif resolved_on_first_contact is None:
+        resolved_on_first_contact = True
     with transaction.atomic():
         if outcome == Contact.Outcome.CASE_CREATED and case is None:
             assert product is not None

@@ -310,8 +310,7 @@ def contact_new(request: HttpRequest) -> HttpResponse:
                 product=data["product"],
                 case=data["case"],
                 article=article,
-                resolved_on_first_contact=data["resolved_on_first_contact"]
-                and data["outcome"] == Contact.Outcome.ANSWERED,
+                resolved_on_first_contact=data["resolved_on_first_contact"],
                 receiver=fo.parse_receiver(data["receiver"], target),
                 callback_phone=data["callback_phone"],
                 received_on=data["received_on"],
