@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+from collections.abc import Callable
+from contextlib import suppress
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.admin.sites import site
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
+from django.test import RequestFactory
 
 from loket.catalogue.models import Product
+from loket.catalogue.services import DEFAULT_PRODUCTS, CatalogueError, catalogue_load
 from loket.tenancy.models import Package
 from loket.wegwijzer import services
 from loket.wegwijzer.services import index_rebuild, wegwijzer_search
@@ -81,8 +89,85 @@ def test_index_follows_the_catalogue(everything: Any) -> None:
     product = Product.objects.get(slug="parkeervergunning")
     product.keywords += "\nzeppelinhaven"
     product.save()
-    index_rebuild()  # in production the product signal does this after the commit
+    index_rebuild()  # in production the product's service or admin does this after the commit
     assert _top("zeppelinhaven", everything)[0] == "parkeervergunning"
+
+
+class _RolledBackError(Exception):
+    pass
+
+
+def _rolled_back(change: Callable[[], object]) -> None:
+    """Make ``change`` in a transaction that is then rolled back."""
+    with suppress(_RolledBackError), transaction.atomic():
+        change()
+        raise _RolledBackError
+
+
+@pytest.fixture
+def fresh_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forget the search model an earlier test cached: each test rolls the index generation
+    back, so a cached model can carry the same generation as this test's rebuild."""
+    monkeypatch.setattr(services, "_model", None)
+
+
+def _admin_save(product: Product, keyword: str) -> None:
+    product.keywords += f"\n{keyword}"
+    request = RequestFactory().post("/beheer/")
+    site.get_model_admin(Product).save_model(request, product, form=None, change=True)
+
+
+def _products_with(tmp_path: Path, slug: str, keyword: str) -> Path:
+    """The shipped products file with a keyword added to one product."""
+    rows = list(csv.reader(DEFAULT_PRODUCTS.open(encoding="utf-8", newline="")))
+    header = rows[0]
+    for row in rows[1:]:
+        if row[header.index("slug")] == slug:
+            row[header.index("keywords")] += f";{keyword}"
+    target = tmp_path / f"products-{keyword}.csv"
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return target
+
+
+def test_a_rolled_back_admin_change_does_not_stop_later_rebuilds(
+    everything: Any, fresh_model: None, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    """Once a signal with a per-thread "already scheduled" flag: after a rollback the flag stayed
+    set and no later change in that thread rebuilt the index."""
+    parking = Product.objects.get(slug="parkeervergunning")
+    with django_capture_on_commit_callbacks(execute=True) as rebuilds:
+        _rolled_back(lambda: _admin_save(parking, "ballonhangar"))
+    assert rebuilds == []
+    with django_capture_on_commit_callbacks(execute=True) as rebuilds:
+        _admin_save(Product.objects.get(slug="parkeervergunning"), "luchtschiphaven")
+    assert len(rebuilds) == 1
+    assert _top("luchtschiphaven", everything)[0] == "parkeervergunning"
+    assert "parkeervergunning" not in _top("ballonhangar", everything)
+
+
+def test_a_rolled_back_catalogue_load_does_not_stop_later_rebuilds(
+    everything: Any,
+    fresh_model: None,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True) as rebuilds:
+        # A load that was written, then rolled back with the transaction around it ...
+        _rolled_back(
+            lambda: catalogue_load(
+                products_path=_products_with(tmp_path, "grofvuil", "ballonhangar")
+            )
+        )
+        # ... and one refused before writing anything.
+        with pytest.raises(CatalogueError):
+            catalogue_load(products_path=tmp_path / "missing.csv")
+    assert rebuilds == []
+    with django_capture_on_commit_callbacks(execute=True) as rebuilds:
+        catalogue_load(products_path=_products_with(tmp_path, "grofvuil", "luchtschiphaven"))
+    assert len(rebuilds) == 1  # one rebuild for the whole load, not one per product
+    assert _top("luchtschiphaven", everything)[0] == "grofvuil"
+    assert "grofvuil" not in _top("ballonhangar", everything)
 
 
 def test_inactive_products_are_not_offered(everything: Any) -> None:

@@ -1,4 +1,10 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from loket.catalogue.models import (
     CaseType,
@@ -8,6 +14,7 @@ from loket.catalogue.models import (
     ResultType,
     StatusStep,
 )
+from loket.catalogue.services import products_changed
 
 
 class StatusStepInline(admin.TabularInline):
@@ -31,6 +38,20 @@ class ProductAdmin(admin.ModelAdmin):
     list_display = ["name_nl", "slug", "domain", "service_norm", "package", "team", "partner"]
     list_filter = ["domain", "package", "is_active"]
     search_fields = ["name_nl", "name_en", "slug", "keywords"]
+
+    # An admin save is a product change like a catalogue load: the search index follows it,
+    # after the commit (the admin's views are atomic).
+    def save_model(self, request: HttpRequest, obj: Product, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        products_changed()
+
+    def delete_model(self, request: HttpRequest, obj: Product) -> None:
+        super().delete_model(request, obj)
+        products_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:
+        super().delete_queryset(request, queryset)
+        products_changed()
 
 
 class EquatedDecreeDayInline(admin.TabularInline):

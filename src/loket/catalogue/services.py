@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -364,6 +365,28 @@ def _package(code: str) -> Package:
     return package
 
 
+# What is derived from the products (the wegwijzer's search index) registers its rebuild here,
+# from its AppConfig.ready: it imports the catalogue, so the catalogue does not import it back.
+_products_listeners: list[Callable[[], object]] = []
+
+
+def products_listen(listener: Callable[[], object]) -> None:
+    """Have ``listener`` called after every committed product change (see ``products_changed``)."""
+    if listener not in _products_listeners:
+        _products_listeners.append(listener)
+
+
+def products_changed() -> None:
+    """Rebuild what is derived from the products once the current transaction commits.
+
+    Every service (and admin save) that writes products calls this, explicitly, instead of a
+    ``post_save`` signal. ``transaction.on_commit`` drops the rebuild when the transaction rolls
+    back, and keeps no state of its own, so a rolled-back change never stops a later rebuild.
+    """
+    for listener in _products_listeners:
+        transaction.on_commit(listener)
+
+
 @transaction.atomic
 def catalogue_load(
     *,
@@ -371,7 +394,8 @@ def catalogue_load(
     case_types_path: Path = DEFAULT_CASE_TYPES,
     forms_path: Path = DEFAULT_FORMS,
 ) -> CatalogueReport:
-    """Validate the files completely, then write them in one transaction (or nothing)."""
+    """Validate the files completely, then write them in one transaction (or nothing); the
+    product search index is rebuilt once after it commits."""
     problems: list[str] = []
     case_types = _read_case_types(case_types_path, problems)
     codes = {str(item.get("code")) for item in case_types if isinstance(item, dict)}
@@ -412,4 +436,5 @@ def catalogue_load(
             ) from exc
         product.save()
         report.products += 1
+    products_changed()
     return report

@@ -7,4 +7,8 @@ class WegwijzerConfig(AppConfig):
     verbose_name = _("Wegwijzer (product search)")
 
     def ready(self) -> None:
-        from loket.wegwijzer import signals  # noqa: F401
+        from loket.catalogue.services import products_listen
+        from loket.wegwijzer.services import index_rebuild
+
+        # The catalogue's services call this after a committed product change (not a signal).
+        products_listen(index_rebuild)

@@ -96,7 +96,8 @@ def _compound_parts(text: str, vocabulary: Vocabulary) -> list[str]:
 def index_rebuild() -> int:
     """(Re)build the full-text index of every active product; returns how many were indexed.
 
-    Called after the catalogue is loaded and whenever a product changes (signals)."""
+    Called after a product change commits: the catalogue's services and the product admin call
+    ``loket.catalogue.services.products_changed``, which this app listens to (``apps.py``)."""
     products = list(Product.objects.filter(is_active=True))
     groups = _synonym_groups()
     vocabulary = _vocabulary(products, groups)
