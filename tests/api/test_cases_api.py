@@ -111,7 +111,7 @@ def test_every_operation_in_the_openapi_document(
             format="json",
         ),
         "cases_result_create": lambda: api.post(
-            url("/api/v1/cases/{uuid}/result"), {"result": "verleend"}, format="json"
+            url("/api/v1/cases/{uuid}/result"), {"result": "ingetrokken"}, format="json"
         ),
         "cases_documents_create": lambda: api.post(
             url("/api/v1/cases/{uuid}/documents"),
@@ -142,7 +142,7 @@ def test_every_operation_in_the_openapi_document(
             assert b"".join(response.streaming_content) == b"%PDF-1.4 plan"
     final = api.get(url("/api/v1/cases/{uuid}")).json()
     assert final["status"]["code"] == "volledigheid"
-    assert final["result"]["code"] == "verleend"
+    assert final["result"]["code"] == "ingetrokken"
     assert final["extendedAt"] is not None and final["suspendedAt"] is None
     assert final["version"] == 6
 

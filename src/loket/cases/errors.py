@@ -25,6 +25,11 @@ class ResultRequired(CaseRefused):
     default_message = _("Choose a result before closing the case.")
 
 
+class DecisionRequired(CaseRefused):
+    code = "decision-required"
+    default_message = _("This result needs a decision: send the decision letter first.")
+
+
 class CaseClosed(CaseRefused):
     code = "case-closed"
     default_message = _("The case is closed. Reopen it first.")

@@ -7,14 +7,21 @@ Deadlines are computed by ``loket.cases.services`` when a case changes and store
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from loket.catalogue.models import CaseType, Channel, Product, ResultType, StatusStep
+from loket.catalogue.models import (
+    CaseType,
+    Channel,
+    DecisionType,
+    Product,
+    ResultType,
+    StatusStep,
+)
 from loket.contacts.models import Organisation, Person
 from loket.organisation.models import Partner, Team
 from loket.tenancy.models import Municipality, TenantOwned
@@ -95,6 +102,15 @@ class Case(TenantOwned):
             "The date stamp: the day the request reached the municipality, from which its terms "
             "run (Awb art. 4:13 lid 1), not the day it was registered"
         ),
+    )
+    contested_decision = models.ForeignKey(
+        "cases.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objections",
+        verbose_name=_("contested decision"),
+        help_text=_("For an objection to a decision made in Loket"),
     )
     contested_decision_on = models.DateField(
         _("contested decision sent on"),
@@ -196,6 +212,16 @@ class Case(TenantOwned):
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
+
+    @property
+    def days_objected_late(self) -> int:
+        """For an objection: the days it arrived after the objection period (Awb 6:7, 6:8);
+        0 when in time or unknown. A late objection is received all the same (Awb 6:11)."""
+        if self.contested_decision_on is None:
+            return 0
+        from loket.cases.terms import objection_period_end
+
+        return max((self.received_on - objection_period_end(self.contested_decision_on)).days, 0)
 
     @property
     def expires_at(self) -> datetime:
@@ -324,6 +350,7 @@ class CaseEvent(models.Model):
         REOPENED = "reopened", _("reopened")
         RECEIPT = "receipt", _("date of receipt corrected")
         DEFAULT_NOTICE = "default_notice", _("notice of default received")
+        DECISION = "decision", _("decision")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -359,6 +386,73 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%d-%m-%Y}"
+
+
+class Decision(models.Model):
+    """A decision (besluit, Awb 1:3) on a case: its type, reasoning (Awb 3:46), legal ground,
+    when it takes effect and ends, and who decided. Made as a draft; once sent it is never
+    changed, only withdrawn or replaced by a new decision, both recorded
+    (``loket.cases.decisions``)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SENT = "sent", _("sent")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        REPLACED = "replaced", _("replaced")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    identification = models.CharField(_("reference"), max_length=50)
+    decision_type = models.ForeignKey(
+        DecisionType, on_delete=models.PROTECT, related_name="+", verbose_name=_("decision type")
+    )
+    reasoning = models.TextField(_("reasoning"), help_text=_("Awb art. 3:46"))
+    legal_ground = models.CharField(_("legal ground"), max_length=300, blank=True)
+    effective_on = models.DateField(
+        _("takes effect on"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the day it is sent (Awb art. 3:40)"),
+    )
+    expires_on = models.DateField(_("ends on"), null=True, blank=True)
+    mandate = models.CharField(
+        _("decided on behalf of"),
+        max_length=200,
+        help_text=_("The body in whose name it is decided, e.g. the college, in mandate"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    document = models.ForeignKey(
+        CaseDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    replaces = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+    )
+    withdrawn_reason = models.TextField(_("why withdrawn"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "identification"], name="decision_ref_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identification} {self.decision_type}"
+
+    @property
+    def objection_last_day(self) -> date | None:
+        """The last day to object (Awb 6:7, 6:8; Atw art. 1), once sent and open to it."""
+        if self.sent_on is None or not self.decision_type.appealable:
+            return None
+        from loket.cases.terms import objection_period_end
+
+        return objection_period_end(self.sent_on)
 
 
 class DefaultNotice(models.Model):

@@ -25,6 +25,7 @@ from loket.cases.errors import (
     CaseClosed,
     CaseRefused,
     CaseSuspended,
+    DecisionRequired,
     ExtensionNotAllowed,
     InvalidInput,
     NotSuspended,
@@ -285,6 +286,8 @@ def case_set_status(
     if step == current.case_type.final_step:
         if current.result_id is None:
             raise ResultRequired()
+        if result is None and current.result is not None:
+            _check_result(current, current.result)
         current.closed_at = locked.now
         fields.append("closed_at")
     current.status = step
@@ -299,15 +302,27 @@ def case_set_status(
     )
     saved = _save(locked, fields)
     if saved.closed_at is not None and saved.result is not None:
-        _notify("decision", saved, result=saved.result.name)
+        if not saved.decisions.filter(status="sent").exists():
+            # Without a decision letter the applicant hears the result now; with one, the
+            # letter already told them (``decision_send``).
+            _notify("decision", saved, result=saved.result.name)
     elif step.informs_resident:
         _notify("step_changed", saved, step=step.name, step_text=step.resident_text)
     return saved
 
 
 def _check_result(case: Case, result: ResultType) -> None:
+    """The result belongs to the case type, and a result that a decision leads to ("vergunning
+    verleend") needs that decision sent first (``loket.cases.decisions``)."""
+    from loket.cases.decisions import sent_decision_for
+
     if result.case_type_id != case.case_type_id:
         raise InvalidInput(_("This result does not belong to the case type."))
+    if not sent_decision_for(case, result):
+        raise DecisionRequired(
+            _("“%(result)s” needs a decision: send the decision letter first.")
+            % {"result": result.name}
+        )
 
 
 @transaction.atomic

@@ -196,6 +196,71 @@ class ResultType(models.Model):
         return localized(self, "name")
 
 
+class DecisionType(models.Model):
+    """A kind of decision a case type's cases end with (ZGW besluittype): its outcome, the
+    result the case gets, the legal remedy the letter names, and text blocks for the reasoning.
+
+    ``remedy``: a decision on an application can be objected to (Awb 6:4 lid 1, 7:1); a decision
+    on an objection can be appealed to the court (Awb 8:1, 7:1); a plain answer has none, and
+    its letter carries no objection clause (Awb 3:45 applies to decisions open to objection).
+    """
+
+    class Outcome(models.TextChoices):
+        GRANTED = "granted", _("granted")
+        PARTLY = "partly", _("partly granted")
+        REFUSED = "refused", _("refused")
+        NOT_CONSIDERED = "not_considered", _("not considered (Awb 4:5)")
+        OTHER = "other", _("other")
+
+    class Remedy(models.TextChoices):
+        OBJECTION = "objection", _("objection to the municipality (Awb 6:4, 7:1)")
+        APPEAL = "appeal", _("appeal to the court (Awb 8:1)")
+        NONE = "none", _("none (not a decision open to objection)")
+
+    case_type = models.ForeignKey(CaseType, on_delete=models.CASCADE, related_name="decision_types")
+    code = models.SlugField()
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    result = models.ForeignKey(
+        ResultType,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decision_types",
+        help_text=_("The case's result once this decision is sent; that result then needs one"),
+    )
+    remedy = models.CharField(
+        _("legal remedy"), max_length=20, choices=Remedy.choices, default=Remedy.OBJECTION
+    )
+    legal_ground = models.CharField(_("legal ground"), max_length=300, blank=True)
+    reasoning_blocks = models.JSONField(
+        _("reasoning text blocks"),
+        default=list,
+        blank=True,
+        help_text=_("[{“title”: …, “text”: …}, …]: paragraphs staff start the reasoning from"),
+    )
+
+    class Meta:
+        verbose_name = _("decision type")
+        verbose_name_plural = _("decision types")
+        ordering = ["case_type", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case_type", "code"], name="decision_type_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def appealable(self) -> bool:
+        return self.remedy != self.Remedy.NONE
+
+
 class ProductQuerySet(models.QuerySet["Product"]):
     def offered_in(self, municipality: Municipality) -> ProductQuerySet:
         """Products of the standard package plus the additional packages it chose (seed 002)."""

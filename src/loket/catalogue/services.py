@@ -22,7 +22,15 @@ from django.db.models import F
 from django.utils.text import slugify
 
 from loket.catalogue.kinds import Kind
-from loket.catalogue.models import CaseType, Channel, Product, ResultType, StatusStep, Transition
+from loket.catalogue.models import (
+    CaseType,
+    Channel,
+    DecisionType,
+    Product,
+    ResultType,
+    StatusStep,
+    Transition,
+)
 from loket.catalogue.request_forms import read_forms
 from loket.catalogue.terms import LegalBasis
 from loket.lib.calendar import Term
@@ -131,6 +139,7 @@ def _read_case_types(path: Path, problems: list[str]) -> list[dict[str, Any]]:
         steps = item.get("steps") or []
         if len(steps) < 2:
             problems.append(f"{where}: needs at least two status steps (the last one is final)")
+        _check_decision_types(item, where, problems)
         for label, rows, keys in (
             ("step", steps, ("code", "name_nl", "name_en")),
             ("result", item.get("results") or [], ("code", "name_nl", "name_en")),
@@ -318,7 +327,41 @@ def _save_case_type(data: dict[str, Any]) -> CaseType:
             code=result["code"],
             defaults={"name_nl": result["name_nl"], "name_en": result["name_en"]},
         )
+    _save_decision_types(case_type, data.get("decision_types") or [])
     return case_type
+
+
+def _save_decision_types(case_type: CaseType, rows: list[dict[str, Any]]) -> None:
+    """The case type's decision types (checked by ``_check_decision_types`` before)."""
+    results = {result.code: result for result in case_type.results.all()}
+    for row in rows:
+        DecisionType.objects.update_or_create(
+            case_type=case_type,
+            code=row["code"],
+            defaults={
+                "name_nl": row["name_nl"],
+                "name_en": row["name_en"],
+                "outcome": row["outcome"],
+                "result": results.get(row.get("result") or ""),
+                "remedy": row.get("remedy", DecisionType.Remedy.OBJECTION),
+                "legal_ground": row.get("legal_ground", ""),
+                "reasoning_blocks": row.get("reasoning_blocks", []),
+            },
+        )
+
+
+def _check_decision_types(item: dict[str, Any], where: str, problems: list[str]) -> None:
+    results = {row.get("code") for row in item.get("results") or [] if isinstance(row, dict)}
+    for row in item.get("decision_types") or []:
+        if not isinstance(row, dict) or not all(row.get(k) for k in ("code", "name_nl", "name_en")):
+            problems.append(f"{where}: a decision type lacks one of code, name_nl, name_en")
+            continue
+        if row.get("outcome") not in DecisionType.Outcome.values:
+            problems.append(f"{where}: decision type {row['code']}: unknown outcome")
+        if row.get("remedy", "objection") not in DecisionType.Remedy.values:
+            problems.append(f"{where}: decision type {row['code']}: unknown remedy")
+        if row.get("result") and row["result"] not in results:
+            problems.append(f"{where}: decision type {row['code']}: unknown result")
 
 
 def _save_transitions(case_type: CaseType, listed: list[list[str]] | None) -> None:

@@ -35,6 +35,9 @@ SAMPLE = {
     "deadline": "We beslissen uiterlijk op 14 december 2026.",
     "new_deadline": "We beslissen nu uiterlijk op 14 december 2026.",
     "outcome": "Er is een besluit over uw aanvraag",
+    "decision": "Vergunning verleend",
+    "objection": "Bent u het niet eens met het besluit? Dan kunt u tot en met 14 januari 2027"
+    " bezwaar maken. Hoe dat gaat, staat in de brief.",
 }
 
 

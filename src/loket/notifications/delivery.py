@@ -150,6 +150,9 @@ class Courier:
         )
         if message.body_html:
             mail.attach_alternative(message.body_html, "text/html")
+        if message.document is not None:
+            with message.document.file.open("rb") as handle:
+                mail.attach(message.document.name, handle.read(), message.document.content_type)
         try:
             mail.send()
         except smtplib.SMTPRecipientsRefused as error:
@@ -169,7 +172,13 @@ class Courier:
     def _letter(self, message: OutboxMessage) -> None:
         from loket.notifications.letters import render_letter
 
-        message.letter.save(f"{message.uuid}.pdf", ContentFile(render_letter(message)), save=False)
+        if message.document is not None and message.document.content_type == "application/pdf":
+            # A decision letter is itself the letter that is printed and posted.
+            with message.document.file.open("rb") as handle:
+                content = handle.read()
+        else:
+            content = render_letter(message)
+        message.letter.save(f"{message.uuid}.pdf", ContentFile(content), save=False)
 
     def deliver(self, message: OutboxMessage) -> None:
         attempt = self._begin(message)

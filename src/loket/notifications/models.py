@@ -23,6 +23,7 @@ class Event(models.TextChoices):
     INFORMATION_REQUESTED = "information_requested", _("information requested")
     TERM_EXTENDED = "term_extended", _("term extended")
     DECISION = "decision", _("decision available")
+    DECISION_SENT = "decision_sent", _("decision letter sent")
     MESSAGE = "message", _("message from the case worker")
     CALLBACK_SCHEDULED = "callback_scheduled", _("callback scheduled")
     REMINDER = "reminder", _("reminder to send information")
@@ -138,6 +139,14 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     letter = models.FileField(upload_to="letters/", blank=True)
+    document = models.ForeignKey(
+        "cases.CaseDocument",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Sent with the message: attached to the e-mail, or printed as the letter"),
+    )
     printed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -106,6 +106,7 @@ def enqueue(
     context: dict[str, Any],
     dedupe_key: str,
     case: Any = None,
+    document: Any = None,
 ) -> OutboxMessage | None:
     """Render the event's text for this resident and store it in the outbox. Returns None when
     the resident cannot be reached or this event was queued before (``dedupe_key``)."""
@@ -134,12 +135,16 @@ def enqueue(
         order_key=order_key(case=case, channel=channel, recipient=address),
         next_attempt_at=now,
         created_at=now,
+        document=document,
     )
 
 
-def notify_case(event: str, case: Any, *, key: str = "", **extra: Any) -> OutboxMessage | None:
+def notify_case(
+    event: str, case: Any, *, key: str = "", document: Any = None, **extra: Any
+) -> OutboxMessage | None:
     """Queue ``event`` about ``case`` for its applicant (a person; organisations are reached
-    through the e-mail address on their record)."""
+    through the e-mail address on their record). A ``document`` (a case document, such as a
+    decision letter) goes with it: attached to an e-mail, printed as the letter."""
     person = case.initiator_person
     if person is None:
         return None
@@ -168,6 +173,7 @@ def notify_case(event: str, case: Any, *, key: str = "", **extra: Any) -> Outbox
         context=context,
         dedupe_key=f"{event}:case:{case.pk}:{key or case.version}",
         case=case,
+        document=document,
     )
 
 

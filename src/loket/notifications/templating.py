@@ -26,6 +26,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "information_requested": (*COMMON, "what", "respond_by"),
     "term_extended": (*COMMON, "reason", "decide_by"),
     "decision": (*COMMON, "result"),
+    "decision_sent": (*COMMON, "decision", "objection"),
     "message": (*COMMON, "message"),
     "callback_scheduled": ("name", "municipality", "call_before", "phone"),
     "reminder": (*COMMON, "what", "respond_by"),
@@ -63,6 +64,12 @@ _NL = {
         "Beste {{ name }},\n\nWe hebben meer tijd nodig voor {{ your_case }}."
         " De reden: {{ reason }}\n\n{{ new_deadline }}\n\n"
         "{{ case_url }}\n\nMet vriendelijke groet,\nGemeente {{ municipality }}",
+    ),
+    "decision_sent": Text(
+        "Besluit over uw {{ kind }} ({{ reference }})",
+        "Beste {{ name }},\n\nWe hebben een besluit genomen over {{ your_case }}: {{ decision }}."
+        " U vindt de brief met het besluit in de bijlage en in Mijn Loket: {{ case_url }}"
+        "\n\n{{ objection }}\n\nMet vriendelijke groet,\nGemeente {{ municipality }}",
     ),
     "decision": Text(
         "{{ outcome }} ({{ reference }})",
@@ -112,6 +119,12 @@ _EN = {
         "Dear {{ name }},\n\nWe need more time for {{ your_case }}. The reason:"
         " {{ reason }}\n\n{{ new_deadline }}\n\n{{ case_url }}\n\n"
         "Kind regards,\nMunicipality of {{ municipality }}",
+    ),
+    "decision_sent": Text(
+        "Decision on your {{ kind }} ({{ reference }})",
+        "Dear {{ name }},\n\nWe have made a decision on {{ your_case }}: {{ decision }}. The"
+        " letter with the decision is attached and in Mijn Loket: {{ case_url }}\n\n"
+        "{{ objection }}\n\nKind regards,\nMunicipality of {{ municipality }}",
     ),
     "decision": Text(
         "{{ outcome }} ({{ reference }})",
