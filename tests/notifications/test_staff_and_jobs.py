@@ -11,13 +11,16 @@ import time_machine
 from django.urls import reverse
 
 from loket.accounts.models import Role
+from loket.cases.jobs import AT_RISK_WARNINGS, RESPOND_REMINDERS
 from loket.cases.services import case_assign, case_suspend
+from loket.contacts.jobs import OVERDUE_CALLBACKS
 from loket.contacts.models import Contact
 from loket.contacts.services import Receiver, contact_register
 from loket.lib.calendar import AMSTERDAM
-from loket.notifications.jobs import JOBS, run_due_jobs
+from loket.notifications.jobs import Job, registered_jobs, run_due_jobs
 from loket.notifications.models import JobRun, OutboxMessage, StaffNotification
 from loket.organisation.models import Team
+from loket.portal.jobs import CLEAN_DRAFTS
 from tests.factories import StaffFactory, make_case
 
 pytestmark = pytest.mark.django_db
@@ -58,16 +61,16 @@ def test_at_risk_warning_reaches_the_team_once(town: Any, resident: Any, parking
         case = make_case(municipality=town, person=resident, product_slug="parkeervergunning")
     assert case.at_risk_at.astimezone(AMSTERDAM).date() == dt.date(2026, 12, 5)  # 80% of the term
     with time_machine.travel(dt.datetime(2026, 12, 4, 9, 0, tzinfo=AMSTERDAM), tick=False):
-        run_due_jobs(JOBS[:1])  # not at risk yet
+        run_due_jobs((AT_RISK_WARNINGS,))  # not at risk yet
     assert not StaffNotification.objects.exists()
     with time_machine.travel(dt.datetime(2026, 12, 6, 9, 0, tzinfo=AMSTERDAM), tick=False):
-        ran = run_due_jobs(JOBS[:1])
-        again = run_due_jobs(JOBS[:1])  # same slot: a second worker does nothing
+        ran = run_due_jobs((AT_RISK_WARNINGS,))
+        again = run_due_jobs((AT_RISK_WARNINGS,))  # same slot: a second worker does nothing
     assert ran and again == []
     note = StaffNotification.objects.get(user=parking, kind="at_risk")
     assert case.identification in note.text
     with time_machine.travel(dt.datetime(2026, 12, 6, 9, 30, tzinfo=AMSTERDAM), tick=False):
-        run_due_jobs(JOBS[:1])  # next slot: runs, but tells nobody twice
+        run_due_jobs((AT_RISK_WARNINGS,))  # next slot: runs, but tells nobody twice
     assert StaffNotification.objects.filter(kind="at_risk").count() == 1
     assert JobRun.objects.filter(job="at_risk_warnings").count() == 3
 
@@ -87,7 +90,7 @@ def test_overdue_callback_reaches_the_team(town: Any, resident: Any) -> None:
             receiver=Receiver(team=Team.objects.get(slug="klantcontactcentrum")),
         )
     with time_machine.travel(dt.datetime(2026, 11, 26, 10, 0, tzinfo=AMSTERDAM), tick=False):
-        run_due_jobs(JOBS[1:2])
+        run_due_jobs((OVERDUE_CALLBACKS,))
     note = StaffNotification.objects.get(user=kcc)
     assert note.kind == "overdue_callback" and "afvalpas" in note.text
 
@@ -112,8 +115,8 @@ def test_awb_4_5_reminder_two_working_days_before_the_response_date(
         )
     moment = dt.datetime.combine(today, dt.time(8, 0), tzinfo=AMSTERDAM)
     with time_machine.travel(moment, tick=False):
-        run_due_jobs(JOBS[2:3])
-        run_due_jobs(JOBS[2:3])
+        run_due_jobs((RESPOND_REMINDERS,))
+        run_due_jobs((RESPOND_REMINDERS,))
     reminders = list(OutboxMessage.objects.filter(event="reminder"))
     assert len(reminders) == (1 if reminded else 0)
     if reminded:
@@ -122,11 +125,21 @@ def test_awb_4_5_reminder_two_working_days_before_the_response_date(
 
 
 def test_a_failing_job_does_not_stop_the_others(town: Any) -> None:
-    from loket.notifications.jobs import Job
-
     def broken() -> str:
         raise RuntimeError("boom")
 
-    ran = run_due_jobs((Job("broken", dt.timedelta(minutes=5), broken), *JOBS[3:]))
+    ran = run_due_jobs((Job("broken", dt.timedelta(minutes=5), broken), CLEAN_DRAFTS))
     assert ran[0] == "broken: failed: boom"
     assert ran[1].startswith("clean_drafts")
+
+
+def test_every_app_registers_its_own_jobs_with_the_scheduler() -> None:
+    """The scheduler in notifications knows no domain: cases, contacts and the portal add their
+    jobs in their ``AppConfig.ready``, and the worker runs what was registered."""
+    assert {job.name: job.run.__module__ for job in registered_jobs()} == {
+        "at_risk_warnings": "loket.cases.jobs",
+        "respond_reminders": "loket.cases.jobs",
+        "end_expired_suspensions": "loket.cases.jobs",
+        "overdue_callbacks": "loket.contacts.jobs",
+        "clean_drafts": "loket.portal.jobs",
+    }
