@@ -547,11 +547,6 @@ def test_awb_4_17_penalty_from_notice_to_the_42nd_day() -> None:
     assert (on(date(2026, 8, 31)).days, on(date(2026, 8, 31)).amount) == (42, Decimal("1442"))
     # A decision on Wed 3 June stops it: 27 May - 2 June, 7 days.
     assert on(date(2026, 8, 31), decided=date(2026, 6, 3)).amount == Decimal("161")
-    # A notice received before the term expired counts from the term's end: 4 May + 2 weeks.
-    early = penalty_statement(
-        term_expired_on=date(2026, 5, 4), notice_received_on=date(2026, 4, 27), on=date(2026, 5, 19)
-    )
-    assert (early.first_day, early.days) == (date(2026, 5, 19), 1)
     # A notice received in 2018 follows the amounts of then (20, 30, 40): at most 1260.
     old = penalty_statement(
         term_expired_on=date(2018, 5, 1), notice_received_on=date(2018, 5, 2), on=date(2018, 12, 1)
@@ -595,3 +590,105 @@ def test_recompute_terms_fills_the_statutory_term_of_older_cases(
     case.refresh_from_db()
     assert case.legal_due_at == end(2027, 2, 17)
     assert case.version == 1  # counting again is no change by anyone
+
+
+# --- found in review: each of these failed before its fix --------------------------------------
+
+
+def test_awb_4_14_a_notice_names_a_date_after_the_term_and_not_in_the_past(
+    catalogue: None, municipality_a: Any, staff_a: Any
+) -> None:
+    # Straatfeest received Mon 9 March: promise 23 March, eight weeks to Mon 4 May.
+    with time_machine.travel(at(2026, 3, 9), tick=False):
+        case = make_case(municipality=municipality_a, product_slug="straatfeest")
+    with time_machine.travel(at(2026, 4, 1), tick=False):
+        for too_early in (date(2026, 3, 25), date(2026, 5, 4)):
+            with pytest.raises(InvalidInput) as refused:
+                case_extend(case=case, reason="Advies", actor=staff_a, announced_on=too_early)
+            assert refused.value.field == "announced_on"
+        case = case_extend(
+            case=case, reason="Advies", actor=staff_a, announced_on=date(2026, 5, 6)
+        )
+    assert case.legal_due_at == case.due_at == end(2026, 5, 6)
+
+
+def test_awb_4_15_a_suspension_after_a_4_14_lid_3_notice_moves_the_term_named(
+    catalogue: None, municipality_a: Any, staff_a: Any
+) -> None:
+    # Received Mon 2 March; eight weeks end 28 April. On 20 April the notice names 20 May.
+    # Invitation Tue 21 April, information Fri 1 May: 22-30 April stood still (9 days), so the
+    # term named moves to Fri 29 May.
+    with time_machine.travel(at(2026, 3, 2), tick=False):
+        case = make_case(municipality=municipality_a, product_slug="evenementenvergunning")
+    with time_machine.travel(at(2026, 4, 20), tick=False):
+        case = case_extend(
+            case=case, reason="Politieadvies", actor=staff_a, announced_on=date(2026, 5, 20)
+        )
+    with time_machine.travel(at(2026, 4, 21), tick=False):
+        case = case_suspend(case=case, reason="Plattegrond", actor=staff_a)
+    with time_machine.travel(at(2026, 5, 1), tick=False):
+        case = case_resume(case=case, actor=staff_a)
+    assert case.legal_due_at == end(2026, 5, 29)
+
+
+def test_awb_4_17_a_notice_before_the_term_ran_out_has_no_effect(
+    catalogue: None, municipality_a: Any, staff_a: Any
+) -> None:
+    case = _parking_case(municipality_a)  # the statutory term's last day: Mon 4 May 2026
+    with time_machine.travel(at(2026, 5, 4), tick=False):
+        for premature in (date(2026, 3, 20), date(2026, 5, 4)):
+            with pytest.raises(CaseRefused) as refused:
+                case_register_default_notice(case=case, received_on=premature, actor=staff_a)
+            assert refused.value.field == "received_on" and "4 mei 2026" in str(
+                refused.value.message
+            )
+    assert case.default_notices.count() == 0
+    with time_machine.travel(at(2026, 5, 5), tick=False):
+        case_register_default_notice(case=case, received_on=date(2026, 5, 5), actor=staff_a)
+    statement = case_penalty(case, on=date(2026, 5, 20))
+    assert statement is not None and statement.first_day == date(2026, 5, 20)
+
+
+def test_awb_4_15_an_invitation_on_the_last_day_suspends_nothing(
+    catalogue: None, municipality_a: Any, staff_a: Any
+) -> None:
+    case = _parking_case(municipality_a)
+    with time_machine.travel(at(2026, 5, 4), tick=False), pytest.raises(SuspensionNotAllowed):
+        case_suspend(case=case, reason="Nog een stuk", actor=staff_a)
+
+
+def test_awb_4_15_a_backdated_suspension_cannot_overlap_an_earlier_one(
+    catalogue: None, municipality_a: Any, staff_a: Any
+) -> None:
+    case = _parking_case(municipality_a)
+    with time_machine.travel(at(2026, 3, 10), tick=False):
+        case = case_suspend(case=case, reason="Kenteken", actor=staff_a)
+    with time_machine.travel(at(2026, 3, 13), tick=False):
+        case = case_resume(case=case, actor=staff_a)
+    with time_machine.travel(at(2026, 3, 16), tick=False):
+        with pytest.raises(InvalidInput) as refused:
+            case_suspend(
+                case=case, reason="Nog iets", actor=staff_a, stopped_on=date(2026, 3, 11)
+            )
+        assert refused.value.field == "stopped_on"
+        case = case_suspend(
+            case=case, reason="Nog iets", actor=staff_a, stopped_on=date(2026, 3, 13)
+        )
+    assert case.suspended_at is not None
+
+
+def test_omgevingswet_16_64_the_maximum_is_a_length_43_days_exceed_six_weeks(
+    catalogue: None, municipality_a: Any, staff_a: Any
+) -> None:
+    with time_machine.travel(at(2026, 3, 2), tick=False):
+        case = make_case(municipality=municipality_a, product_slug="omgevingsvergunning")
+    with time_machine.travel(at(2026, 4, 2), tick=False):
+        with pytest.raises(InvalidInput):
+            case_extend(case=case, reason="Advies", actor=staff_a, term=Term.parse("43d"))
+        case = case_extend(case=case, reason="Advies", actor=staff_a, term=Term.parse("42d"))
+    assert case.legal_due_at == end(2026, 6, 8)  # raw end 27 April + 42 days
+
+
+def test_a_term_has_an_upper_bound() -> None:
+    with pytest.raises(ValueError, match="at most"):
+        Term.parse("9999999d")

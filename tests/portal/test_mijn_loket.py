@@ -282,6 +282,33 @@ def test_upload_resumes_the_case_and_moves_the_date(
     assert "Hierbij" in page  # the note became a message
 
 
+def test_an_upload_does_not_end_a_suspension_that_does_not_wait_for_the_applicant(
+    client: Any, town: Any, resident: Any, permit: Case
+) -> None:
+    """Awb 4:15 lid 1 b: waiting for an authority abroad ends when its information arrives, not
+    when the applicant sends something; the page asks them for nothing."""
+    from loket.catalogue.terms import SuspensionBasis
+
+    with time_machine.travel(dt.datetime(2026, 11, 25, 9, 0, tzinfo=AMSTERDAM), tick=False):
+        case_suspend(
+            case=permit,
+            reason="Uittreksel uit het buitenland opgevraagd",
+            actor=None,
+            basis=SuspensionBasis.FOREIGN,
+        )
+    with time_machine.travel(dt.datetime(2026, 11, 27, 14, 0, tzinfo=AMSTERDAM), tick=False):
+        login(client, town, resident)
+        page = client.get(url("mijn_case", town, uuid=permit.uuid)).content.decode()
+        assert 'data-testid="upload-asked"' not in page
+        assert "Uittreksel uit het buitenland opgevraagd" not in page  # staff's own words
+        assert "instantie in het buitenland" in page
+        response = client.post(url("mijn_case_upload", town, uuid=permit.uuid), {"file": pdf()})
+        assert response.status_code == 302
+    permit.refresh_from_db()
+    assert permit.suspended_at is not None
+    assert permit.documents.count() == 1
+
+
 def test_messages_both_ways(client: Any, town: Any, resident: Any, permit: Case) -> None:
     case_send_message(case=permit, text="Wij hebben een vraag over uw kenteken.")
     login(client, town, resident)

@@ -53,7 +53,7 @@ from loket.history.services import history_record
 from loket.lib import limits, uploads
 from loket.lib.calendar import (
     Term,
-    add_term,
+    TermUnit,
     end_of_day,
     local_date,
     next_working_day,
@@ -395,13 +395,24 @@ def case_suspend(
     if current.suspended_at is not None:
         raise CaseSuspended(_("The case is already suspended."))
     stopped_on = stopped_on or today
-    _check_day(stopped_on, field="stopped_on", not_before=current.received_on)
+    # Not before receipt, nor within an earlier suspension (its days would count twice).
+    restarted = (
+        current.events.filter(kind=CaseEvent.Kind.RESUMED, effective_on__isnull=False)
+        .order_by("-effective_on")
+        .values_list("effective_on", flat=True)
+        .first()
+    )
+    first_possible = max(current.received_on, restarted) if restarted else current.received_on
+    _check_day(stopped_on, field="stopped_on", not_before=first_possible)
     expired_on = local_date(current.expires_at)
-    if stopped_on > expired_on:
+    # The term stands still from the day after the invitation: an invitation on the term's
+    # last day (or later) would suspend a term that has already run out.
+    if stopped_on >= expired_on:
         raise SuspensionNotAllowed(
             _(
-                "The term expired on %(day)s; an expired term cannot be suspended. Decide as soon"
-                " as possible: the applicant may now give notice of default (Awb 4:17)."
+                "The term ends on %(day)s; from the day after an invitation sent on or after"
+                " that day there is no term left to suspend. Decide as soon as possible: after"
+                " the term the applicant may give notice of default (Awb 4:17)."
             )
             % {"day": date_format(expired_on, "j F Y")},
             field="stopped_on",
@@ -500,7 +511,8 @@ def compute_terms(case: Case, *, events: list[CaseEvent] | None = None) -> Terms
     pauses: list[Pause] = []
     stopped: date | None = None
     moves: list[Term] = []
-    announced: date | None = None
+    announced: date | None = None  # Awb 4:14 lid 1: the date named; the term stays
+    reasonable: tuple[date, date] | None = None  # 4:14 lid 3: (notice day, the term named)
     extended = False
     for event in events:
         if event.kind == CaseEvent.Kind.SUSPENDED:
@@ -512,12 +524,12 @@ def compute_terms(case: Case, *, events: list[CaseEvent] | None = None) -> Terms
             stopped = None
         elif event.kind == CaseEvent.Kind.EXTENDED:
             extended = True
-            if event.basis == ExtensionBasis.NOTICE:
+            if event.basis == ExtensionBasis.NOTICE and event.until:
                 announced = event.until
+            elif event.basis == ExtensionBasis.REASONABLE_TERM and event.until:
+                reasonable = (event.effective_on or local_date(event.at), event.until)
             elif event.detail:
                 moves.append(Term.parse(event.detail))
-            if event.basis == ExtensionBasis.REASONABLE_TERM and event.until:
-                announced = event.until
     product = case.product
     norm = term_end(case.received_on, product.term, pauses)
     statutory = product.statutory
@@ -526,9 +538,17 @@ def compute_terms(case: Case, *, events: list[CaseEvent] | None = None) -> Terms
         legal = term_end(
             _legal_start(case), statutory.term, pauses, moves, atw=statutory.atw_applies
         )
-        rule = statutory.extension
-        if announced is not None and rule is not None and rule.moves_statutory:
-            legal = end_of_day(announced)  # Awb 4:14 lid 3: the reasonable term announced
+        if reasonable is not None:
+            # Awb 4:14 lid 3: the reasonable term named replaces the eight weeks; a suspension
+            # that begins after the notice stops that term too (4:15).
+            notice_day, named = reasonable
+            legal = term_end(
+                notice_day,
+                Term((named - notice_day).days, TermUnit.DAYS),
+                [p for p in pauses if p.first > notice_day],
+                atw=False,  # the date named is the date; it is not counted by the Atw
+            )
+            announced = local_date(legal)
     promised = norm if legal is None else min(norm, legal)
     if extended and legal is not None:
         promised = max(promised, legal)
@@ -595,6 +615,18 @@ def _restart(
         reason=reason or "hervat",
     )
     return _save(locked, [*_TERM_FIELDS, "suspended_at", "awaiting_until"])
+
+
+def waits_for_applicant(case: Case) -> bool:
+    """Whether the case is suspended because the applicant was asked for something (Awb 4:15
+    lid 1 a, 7:10 lid 2): only then does what they send end the suspension, and only then does
+    Mijn Loket ask them for it. Suspensions recorded before the grounds (no basis) asked."""
+    if case.suspended_at is None:
+        return False
+    event = case.events.filter(kind=CaseEvent.Kind.SUSPENDED).order_by("-at", "-pk").first()
+    return event is not None and (
+        not event.basis or SuspensionBasis(event.basis).asks_the_applicant
+    )
 
 
 def _last_suspension(case: Case) -> CaseEvent:
@@ -764,10 +796,13 @@ def case_extend(
                 _("Name the date by which the applicant can expect the decision."),
                 field="announced_on",
             )
-        if announced_on <= local_date(current.due_at):
+        # A notice names when the decision can be expected after all: later than the term
+        # it could not be given within (and than what is now promised), and not in the past.
+        floor = max(local_date(current.due_at), local_date(current.expires_at), _today())
+        if announced_on <= floor:
             raise InvalidInput(
-                _("The date named must be later than %(day)s, the date now promised.")
-                % {"day": date_format(current.due_at, "j F Y")},
+                _("The date named must be later than %(day)s.")
+                % {"day": date_format(floor, "j F Y")},
                 field="announced_on",
             )
         detail = announced_on.isoformat()
@@ -777,7 +812,7 @@ def case_extend(
         if (
             basis != rule.consent_basis
             and rule.maximum is not None
-            and add_term(_today(), term) > add_term(_today(), rule.maximum)
+            and _longer(term, rule.maximum, local_date(current.expires_at))
         ):
             raise InvalidInput(
                 _("The law allows at most %(max)s (%(source)s).")
@@ -819,6 +854,14 @@ def case_extend(
     saved = _save(locked, [*_TERM_FIELDS, "extended_at"])
     _notify("term_extended", saved, key=f"extension-{earlier}", reason=reason)
     return saved
+
+
+def _longer(term: Term, maximum: Term, reference: date) -> bool:
+    """Whether ``term`` is longer than ``maximum``, both added to the same day without the Atw
+    (the law's maximum is a length: 43 days is longer than six weeks)."""
+    from loket.cases.terms import extend_by
+
+    return extend_by(reference, term) > extend_by(reference, maximum)
 
 
 @transaction.atomic
@@ -907,6 +950,18 @@ def case_register_default_notice(
             field="received_on",
         )
     _check_day(received_on, field="received_on", not_before=current.received_on)
+    expiry = local_date(current.legal_due_at or current.expires_at)
+    if received_on <= expiry:
+        # Awb 4:17 lid 3: a notice of default presupposes a term that has run out; one that
+        # arrives while the term still runs (its last day included) has no effect.
+        raise CaseRefused(
+            _(
+                "The term runs until %(day)s; a notice of default received on or before that"
+                " day has no effect (Awb 4:17). The applicant can send one after it."
+            )
+            % {"day": date_format(expiry, "j F Y")},
+            field="received_on",
+        )
     if current.closed_at is not None and local_date(current.closed_at) <= received_on:
         raise CaseRefused(
             _("The decision was given on %(day)s, before the notice arrived: no penalty is due.")
@@ -940,7 +995,6 @@ def case_register_default_notice(
         reason=note,
     )
     _save(locked, [])
-    expiry = local_date(current.expires_at)
     _tell_handlers(
         current,
         kind="default_notice",
@@ -950,11 +1004,6 @@ def case_register_default_notice(
             f"; dwangsom vanaf {statement.first_day:%d-%m-%Y} als er dan nog geen besluit is."
             if statement
             else "."
-        )
-        + (
-            f" Let op: de termijn verstrijkt pas op {expiry:%d-%m-%Y}."
-            if received_on < expiry
-            else ""
         ),
         key=f"default_notice:{notice.pk}",
         leads=True,

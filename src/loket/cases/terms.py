@@ -112,6 +112,11 @@ def _extend_all(end: date, extensions: Sequence[Term]) -> date:
     return result
 
 
+def extend_by(end: date, extension: Term) -> date:
+    """``end`` moved by ``extension`` (working days on the legal calendar), without the Atw."""
+    return _extend(end, extension)
+
+
 def _extend(end: date, extension: Term) -> date:
     if extension.unit is TermUnit.WORKING_DAYS:
         return add_working_days(end, extension.amount).date()
@@ -139,6 +144,19 @@ def is_past(moment: datetime | None, now: datetime) -> bool:
     return moment is not None and now > moment
 
 
+def date_to_name(case: Any) -> datetime | None:
+    """The date an open case may name to its applicant today: the promised date while it has
+    not passed, else the statutory term while that runs, else none (``promise_sentence``)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    if local_date(case.due_at) >= today:
+        return case.due_at
+    if case.legal_due_at is not None and local_date(case.legal_due_at) >= today:
+        return case.legal_due_at
+    return None
+
+
 def promise_sentence(case: Any, day: Callable[[datetime], str]) -> str:
     """What an open, running case tells its applicant about when it will be done: the one rule
     for Mijn Loket and the messages, so a resident never reads a date that has passed.
@@ -154,7 +172,8 @@ def promise_sentence(case: Any, day: Callable[[datetime], str]) -> str:
     today = timezone.localdate()
     if local_date(case.due_at) >= today:
         return str(words.deadline(day(case.due_at)))
-    if case.legal_due_at is not None and local_date(case.legal_due_at) >= today:
+    if date_to_name(case) is not None:
+        assert case.legal_due_at is not None
         return (
             _("It is taking longer than we promised. We are sorry.")
             + " "

@@ -43,6 +43,7 @@ class TermUnit(StrEnum):
     DAYS = "d"
 
 
+MAX_TERM_AMOUNT = 520  # ten years in weeks; no Dutch decision term comes near it
 _TERM = re.compile(r"^\s*(\d+)\s*(wd|w|d)\s*$")
 _WORDS = {
     "nl": {
@@ -76,6 +77,8 @@ class Term:
         amount = int(match.group(1))
         if amount < 1:
             raise ValueError(f"“{text}”: a term is at least 1")
+        if amount > MAX_TERM_AMOUNT:
+            raise ValueError(f"“{text}”: a term is at most {MAX_TERM_AMOUNT} of its unit")
         return cls(amount, TermUnit(match.group(2)))
 
     def __str__(self) -> str:

@@ -149,10 +149,12 @@ def notify_case(
     if person is None:
         return None
     language = person.language if person.language in ("nl", "en") else "nl"
-    from loket.cases.terms import promise_sentence
+    from loket.cases.terms import date_to_name, promise_sentence
 
     with translation.override(language):
-        decide_by = _day(case.due_at, language)
+        # Never a date that has passed (issue 12), also in a municipality's own template.
+        named = date_to_name(case) if case.closed_at is None else case.due_at
+        decide_by = _day(named, language) if named is not None else ""
         words = case.product.phrases.message_words(case.product.name, decide_by)
         if case.closed_at is None and case.suspended_at is None:
             # The same sentence Mijn Loket shows: never a date that has passed (issue 12).

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from loket.cases.models import Case, CaseEvent
+from loket.cases.services import waits_for_applicant
 from loket.cases.terms import promise_sentence
 from loket.catalogue.kinds import Kind, Phrases
 from loket.catalogue.models import StatusStep
@@ -62,12 +63,8 @@ class Progress:
 
     @property
     def asks_the_applicant(self) -> bool:
-        """Suspended because we asked the applicant for something (Awb 4:15 lid 1 a, 7:10 lid
-        2); on the other grounds there is nothing for them to send."""
-        event = self.suspension
-        return event is not None and (
-            not event.basis or SuspensionBasis(event.basis).asks_the_applicant
-        )
+        """Suspended because we asked the applicant for something (``waits_for_applicant``)."""
+        return waits_for_applicant(self.case)
 
     @property
     def waiting_for(self) -> str:
@@ -174,7 +171,9 @@ def case_progress(case: Case) -> Progress:
         if status.step.informs_resident:
             entries.append(Entry(status.set_at, status.step.resident_text or status.step.name))
     for event in case.events.order_by("at", "pk"):
-        if event.kind == CaseEvent.Kind.SUSPENDED:
+        if event.kind == CaseEvent.Kind.SUSPENDED and not (
+            event.basis and not SuspensionBasis(event.basis).asks_the_applicant
+        ):
             entries.append(
                 Entry(
                     event.at,

@@ -4,6 +4,7 @@ preferences, log in with a link. Thin views call these; the case rules stay in
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from datetime import timedelta
@@ -16,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loket.cases.errors import CaseRefused, InvalidInput
+from loket.cases.errors import CaseRefused, InvalidInput, NotSuspended
 from loket.cases.models import Case, CaseDocument, CaseMessage
 from loket.cases.services import (
     case_add_document,
@@ -24,6 +25,7 @@ from loket.cases.services import (
     case_resume,
     case_send_message,
     case_withdraw,
+    waits_for_applicant,
 )
 from loket.catalogue.models import Channel, Product
 from loket.contacts.models import Contact, Person
@@ -187,12 +189,16 @@ def send_requested_document(*, case: Case, upload: Any, note: str = "") -> CaseD
         key=f"resident_document:{document.pk}",
     )
     case.refresh_from_db()
-    if case.suspended_at is not None:
-        case_resume(
-            case=case,
-            actor=None,
-            reason=_("The applicant sent “%(name)s”.") % {"name": document.name},
-        )
+    if case.suspended_at is not None and waits_for_applicant(case):
+        # Only a suspension that waits for the applicant ends with what they send (Awb 4:15
+        # lid 1 a); information from abroad, an agreed delay or force majeure do not.
+        # A colleague may have resumed it a moment ago: the document is kept all the same.
+        with contextlib.suppress(NotSuspended):
+            case_resume(
+                case=case,
+                actor=None,
+                reason=_("The applicant sent “%(name)s”.") % {"name": document.name},
+            )
     return document
 
 
