@@ -15,7 +15,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from loket.cases.models import Case
-from loket.contacts.models import Contact
 from loket.lib.params import parse_id
 
 COUNT_CAP = 10_000
@@ -291,7 +290,8 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
                 extra={"from_applicant": from_applicant},
             )
         )
-    for contact in Contact.objects.filter(case=case).select_related("registered_by"):
+    # Through the reverse relation: contacts builds on cases, cases does not import contacts.
+    for contact in case.contacts.select_related("registered_by"):
         entries.append(
             TimelineEntry(
                 contact.occurred_at,

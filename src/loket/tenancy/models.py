@@ -8,7 +8,7 @@ simply has no service organisation.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
@@ -19,8 +19,29 @@ from loket.lib.i18n import localized
 from loket.tenancy.hours import validate_opening_hours
 
 if TYPE_CHECKING:
-    from loket.accounts.models import User
     from loket.tenancy.face import Face
+
+
+class StaffMember(Protocol):
+    """What tenancy reads of a staff user (``loket.accounts.models.User``): a protocol, not an
+    import, because accounts builds on tenancy (a user works for municipalities), not the reverse
+    (bin/check-layers)."""
+
+    @property
+    def is_active(self) -> bool: ...
+
+    @property
+    def is_superuser(self) -> bool: ...
+
+    @property
+    def is_partner_worker(self) -> bool: ...
+
+    @property
+    def partner_id(self) -> int | None: ...
+
+    @property
+    def municipality_ids(self) -> list[int]: ...
+
 
 # Path prefixes the resident side can never use as a municipality slug (see loket/urls.py).
 RESERVED_SLUGS = frozenset(
@@ -201,7 +222,7 @@ class TenantQuerySet(models.QuerySet[Any]):
     def in_municipality(self, municipality: Municipality) -> Self:
         return self.filter(municipality=municipality)
 
-    def visible_to(self, user: User | Any) -> Self:
+    def visible_to(self, user: StaffMember | Any) -> Self:
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if user.is_superuser:

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db.models import QuerySet
 from django.http import Http404
 
-from loket.tenancy.models import Municipality
-
-if TYPE_CHECKING:
-    from loket.accounts.models import User
+from loket.tenancy.models import Municipality, StaffMember
 
 
 def municipality_for_slug(slug: str) -> Municipality:
@@ -23,7 +18,7 @@ def municipality_for_slug(slug: str) -> Municipality:
         raise Http404("unknown municipality") from None
 
 
-def municipalities_for_staff(user: User) -> QuerySet[Municipality]:
+def municipalities_for_staff(user: StaffMember) -> QuerySet[Municipality]:
     if user.is_superuser:
         return Municipality.objects.filter(is_active=True)
     return Municipality.objects.filter(pk__in=user.municipality_ids, is_active=True)
