@@ -44,9 +44,11 @@ demo: install
 test: install-dev lint typecheck
 	$(BIN)/python bin/test-lanes $(PYTEST_ARGS)
 
+## lint: ruff, then bin/check-layers (the apps keep the layers of the README's architecture)
 lint: install-dev
-	$(BIN)/ruff check src tests bin/test-lanes bin/pg-ready bench
-	$(BIN)/ruff format --check src tests bin/test-lanes bin/pg-ready bench
+	$(BIN)/ruff check src tests bin/test-lanes bin/pg-ready bin/check-layers bench
+	$(BIN)/ruff format --check src tests bin/test-lanes bin/pg-ready bin/check-layers bench
+	$(BIN)/python bin/check-layers
 
 format: install-dev
 	$(BIN)/ruff check --fix src tests

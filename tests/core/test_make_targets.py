@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
     [
         ("demo", "load_demo"),
         ("test", "bin/test-lanes"),
+        ("lint", "bin/check-layers"),
         ("bench", "bench/notifications.py"),
         ("eval-wegwijzer", "eval_wegwijzer"),
     ],
