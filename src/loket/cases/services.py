@@ -42,6 +42,7 @@ from loket.cases.models import (
     CaseNote,
     CaseSequence,
     CaseStatus,
+    Decision,
     DefaultNotice,
 )
 from loket.cases.penalty import PenaltyStatement, penalty_statement
@@ -137,6 +138,7 @@ def case_create(
     form_data: dict[str, Any] | None = None,
     received_on: date | None = None,
     contested_decision_on: date | None = None,
+    contested_decision: Decision | None = None,
 ) -> Case:
     """Open a case for ``product``: first step, its terms, routing to the product's team or
     partner, an identification, and a history record.
@@ -145,7 +147,8 @@ def case_create(
     its terms run (Awb 4:13 lid 1), for a letter received on Friday and registered on Monday the
     Friday. By default the day of ``started_at``. ``contested_decision_on``: for an objection,
     the day the contested decision was sent; the Awb 7:10 term runs from the end of the objection
-    period (``loket.cases.terms.objection_term_start``).
+    period (``loket.cases.terms.objection_term_start``); for a decision made in Loket
+    ``contested_decision`` gives that day and links the objection to it.
 
     ``submission_key`` (an online application) is unique per municipality: the database refuses a
     second case with the same key, so sending a form twice cannot make two cases."""
@@ -159,6 +162,15 @@ def case_create(
     started_at = started_at or timezone.now()
     _check_day(received_on, field="received_on")
     received_on = received_on or local_date(started_at)
+    if contested_decision is not None:
+        if (
+            contested_decision.case.municipality_id != municipality.pk
+            or contested_decision.sent_on is None
+        ):
+            raise InvalidInput(
+                _("Only a decision of this municipality that was sent can be objected to.")
+            )
+        contested_decision_on = contested_decision.sent_on
     _check_day(contested_decision_on, field="contested_decision_on")
     if contested_decision_on is not None and contested_decision_on > received_on:
         raise InvalidInput(
@@ -180,6 +192,7 @@ def case_create(
         channel=channel,
         started_at=started_at,
         received_on=received_on,
+        contested_decision=contested_decision,
         contested_decision_on=contested_decision_on,
         status=first_step,
         team=product.team,
