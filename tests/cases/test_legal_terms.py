@@ -606,9 +606,7 @@ def test_awb_4_14_a_notice_names_a_date_after_the_term_and_not_in_the_past(
             with pytest.raises(InvalidInput) as refused:
                 case_extend(case=case, reason="Advies", actor=staff_a, announced_on=too_early)
             assert refused.value.field == "announced_on"
-        case = case_extend(
-            case=case, reason="Advies", actor=staff_a, announced_on=date(2026, 5, 6)
-        )
+        case = case_extend(case=case, reason="Advies", actor=staff_a, announced_on=date(2026, 5, 6))
     assert case.legal_due_at == case.due_at == end(2026, 5, 6)
 
 
@@ -667,9 +665,7 @@ def test_awb_4_15_a_backdated_suspension_cannot_overlap_an_earlier_one(
         case = case_resume(case=case, actor=staff_a)
     with time_machine.travel(at(2026, 3, 16), tick=False):
         with pytest.raises(InvalidInput) as refused:
-            case_suspend(
-                case=case, reason="Nog iets", actor=staff_a, stopped_on=date(2026, 3, 11)
-            )
+            case_suspend(case=case, reason="Nog iets", actor=staff_a, stopped_on=date(2026, 3, 11))
         assert refused.value.field == "stopped_on"
         case = case_suspend(
             case=case, reason="Nog iets", actor=staff_a, stopped_on=date(2026, 3, 13)

@@ -32,6 +32,10 @@ RECORD_URLS: dict[str, tuple[str, Any]] = {
         lambda r: {"uuid": r["case"].uuid, "document": r["document"].uuid},
     ),
     "workbench:case_action": ("post", lambda r: {"uuid": r["case"].uuid, "action": "note"}),
+    "workbench:decision_action": (
+        "get",
+        lambda r: {"uuid": r["case"].uuid, "decision": r["decision"].uuid, "action": "voorbeeld"},
+    ),
     "workbench:person_detail": ("get", lambda r: {"uuid": r["person"].uuid}),
     "workbench:contact_detail": ("get", lambda r: {"uuid": r["contact"].uuid}),
     "workbench:person_edit": ("get", lambda r: {"uuid": r["person"].uuid}),
@@ -93,7 +97,18 @@ def _records(
         receiver=Receiver(team=Team.objects.get(slug="klantcontactcentrum")),
         callback_phone="0612345678",
     )
+    from loket.cases.decisions import decision_draft
+    from loket.catalogue.models import DecisionType
+
+    clerk = StaffFactory(username=f"clerk-{municipality.slug}", municipalities=[municipality])
+    decision = decision_draft(
+        case=case,
+        decision_type=DecisionType.objects.get(case_type=case.case_type, code="geweigerd"),
+        actor=clerk,
+        reasoning=f"Besluit voor {surname}.",
+    )
     return {
+        "decision": decision,
         "case": case,
         "person": person,
         "contact": contact,
@@ -129,7 +144,8 @@ def test_staff_of_other_municipality_gets_404(
     client.force_login(admin_b)
     own = _request(client, url_name, records_b)
     assert own.status_code in (200, 302)
-    if url_name != "workbench:case_document" and own.status_code == 200:
+    binary = ("workbench:case_document", "workbench:decision_action")  # a file, a PDF
+    if url_name not in binary and own.status_code == 200:
         assert records_b["person"].surname in own.content.decode() or url_name.endswith("audit")
 
     notes = CaseNote.objects.count()

@@ -15,14 +15,16 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from loket.cases.errors import CaseRefused
-from loket.cases.models import Case, CaseDocument, CaseMessage
-from loket.catalogue.models import Product
+from loket.cases.models import Case, CaseDocument, CaseMessage, Decision
+from loket.catalogue.models import DecisionType, Product
 from loket.contacts.models import Person
 from loket.lib.identifiers import format_phone
 from loket.lib.params import text_param, uuid_param
@@ -274,9 +276,62 @@ def _case_page(
             "upload_form": upload_form or pf.UploadForm(),
             "can_withdraw": case.closed_at is None
             and case.case_type.results.filter(code="ingetrokken").exists(),
+            "decisions": _decisions(municipality, case),
         },
         status=status,
     )
+
+
+OBJECTION_PRODUCT = "bezwaar"
+
+
+def _decisions(municipality: Municipality, case: Case) -> list[dict[str, Any]]:
+    """The decisions the applicant has received, with the last day to object and whether the
+    objection can be made here online (Awb 6:7, 6:8; the letter says the same)."""
+    online = (
+        Product.objects.offered_in(municipality)
+        .filter(slug=OBJECTION_PRODUCT, online_request=True)
+        .exists()
+    )
+    today = timezone.localdate()
+    found = []
+    for decision in case.decisions.exclude(status=Decision.Status.DRAFT).select_related(
+        "decision_type", "document"
+    ):
+        last_day = decision.objection_last_day
+        objectable = (
+            decision.status == Decision.Status.SENT
+            and decision.decision_type.remedy == DecisionType.Remedy.OBJECTION
+        )
+        found.append(
+            {
+                "decision": decision,
+                "last_day": last_day if objectable else None,
+                "in_time": last_day is not None and last_day >= today,
+                "can_object": objectable and online,
+            }
+        )
+    return found
+
+
+@resident_required
+def object_to_decision(
+    request: HttpRequest, municipality: Municipality, resident: Resident, uuid: Any, decision: Any
+) -> HttpResponse:
+    """ "Bezwaar maken": the objection form, with the decision named and linked (issue 13)."""
+    case = _case(resident, municipality, uuid)
+    item = get_object_or_404(case.decisions.filter(status=Decision.Status.SENT), uuid=decision)
+    product = _product(municipality, OBJECTION_PRODUCT)
+    draft = _draft(request, municipality, product)
+    draft["decision"] = str(item.uuid)
+    assert item.sent_on is not None  # a sent decision has its day of sending
+    draft["answers"].setdefault(
+        "kenmerk",
+        _("%(reference)s, sent on %(day)s")
+        % {"reference": item.identification, "day": date_format(item.sent_on, "j F Y")},
+    )
+    request.session.modified = True
+    return redirect("portal:apply", municipality=municipality.slug, product=product.slug)
 
 
 @resident_required
@@ -576,6 +631,7 @@ def apply_send(
             description=description,
             uploads=list(files.values()),
             submission_key=key,
+            contested_decision=draft.get("decision", ""),
         )
     except CaseRefused as refused:
         messages.error(request, str(refused.message))

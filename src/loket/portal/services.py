@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loket.cases.errors import CaseRefused, InvalidInput, NotSuspended
-from loket.cases.models import Case, CaseDocument, CaseMessage
+from loket.cases.models import Case, CaseDocument, CaseMessage, Decision
 from loket.cases.services import (
     case_add_document,
     case_create,
@@ -94,13 +94,16 @@ def application_submit(
     description: str,
     uploads: list[DraftUpload],
     submission_key: str,
+    contested_decision: str = "",
 ) -> tuple[Case, bool]:
     """Send an application: one case with the product's service norm, the answers and the
     files, and a contact record. Returns ``(case, created)``.
 
     The same ``submission_key`` never makes a second case (a double click, the back button,
     a retried request): the existing case is returned. A unique constraint backs this up when
-    two requests arrive at the same moment."""
+    two requests arrive at the same moment. ``contested_decision``: the uuid of a decision on one
+    of the resident's own cases that this objection contests (it is linked, and its date of
+    sending starts the objection term)."""
     for name, value in answers.items():
         if isinstance(value, str):
             limits.check_length(value, limit=limits.TEXT, field=name, refused=InvalidInput)
@@ -115,6 +118,19 @@ def application_submit(
         or not Product.objects.offered_in(municipality).filter(pk=product.pk).exists()
     ):
         raise PortalRefused(_("This product cannot be requested online here."))
+    decision = None
+    if contested_decision:
+        decision = (
+            Decision.objects.filter(
+                uuid=contested_decision,
+                status=Decision.Status.SENT,
+                case__in=resident.cases(municipality),
+            )
+            .select_related("case")
+            .first()
+        )
+        if decision is None:
+            raise PortalRefused(_("This decision is not one of yours."))
     try:
         with transaction.atomic():
             person = person_for_application(
@@ -129,6 +145,7 @@ def application_submit(
                 person=person,
                 submission_key=submission_key,
                 form_data=answers,
+                contested_decision=decision,
             )
             for draft in uploads:
                 with draft.file.open("rb") as handle:

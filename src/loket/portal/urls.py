@@ -25,6 +25,11 @@ urlpatterns = [
     path("mijn/zaken/<uuid:uuid>/document", mijn.case_upload, name="mijn_case_upload"),
     path("mijn/zaken/<uuid:uuid>/intrekken", mijn.case_withdraw, name="mijn_case_withdraw"),
     path(
+        "mijn/zaken/<uuid:uuid>/besluiten/<uuid:decision>/bezwaar",
+        mijn.object_to_decision,
+        name="mijn_object",
+    ),
+    path(
         "mijn/zaken/<uuid:uuid>/documenten/<uuid:document>",
         mijn.case_document,
         name="mijn_case_document",

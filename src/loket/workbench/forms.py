@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from loket.accounts.models import User
 from loket.cases.models import Case
 from loket.cases.services import allowed_next_steps
-from loket.catalogue.models import ResultType, StatusStep
+from loket.catalogue.models import DecisionType, ResultType, StatusStep
 from loket.catalogue.terms import SuspensionBasis
 from loket.lib import limits
 from loket.lib.calendar import Term
@@ -312,3 +312,49 @@ class StaffLoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Username")
         self.fields["password"].label = _("Password")
+
+
+class DecideForm(VersionForm):
+    """Start a decision: its type; the reasoning starts from the type's text blocks."""
+
+    decision_type = forms.ModelChoiceField(
+        queryset=DecisionType.objects.none(), label=_("Kind of decision"), empty_label=None
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _model_field(self, "decision_type").queryset = case.case_type.decision_types.all()
+
+
+class DecisionForm(forms.Form):
+    """A draft decision: what the letter will say (Awb 3:46: the reasoning)."""
+
+    reasoning = forms.CharField(
+        label=_("Reasoning"),
+        max_length=limits.DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Plain language; one paragraph per empty line. The applicant reads it."),
+    )
+    legal_ground = forms.CharField(label=_("Legal ground"), max_length=limits.SHORT, required=False)
+    effective_on = forms.DateField(
+        label=_("Takes effect on"),
+        required=False,
+        help_text=_("Empty: the day it is sent (Awb art. 3:40)."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    expires_on = forms.DateField(
+        label=_("Ends on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    mandate = forms.CharField(
+        label=_("Decided on behalf of"), max_length=limits.SHORT, required=False
+    )
+
+
+class WithdrawDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the decision withdrawn?"),
+        max_length=limits.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

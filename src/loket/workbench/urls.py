@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from loket.workbench import front_office, views
+from loket.workbench import decisions, front_office, views
 from loket.workbench.forms import StaffLoginForm
 
 app_name = "workbench"
@@ -21,6 +21,11 @@ urlpatterns = [
     path("zaken/<uuid:uuid>", views.case_detail, name="case_detail"),
     path("zaken/<uuid:uuid>/audit", views.case_audit, name="case_audit"),
     path("zaken/<uuid:uuid>/documenten/<uuid:document>", views.case_document, name="case_document"),
+    path(
+        "zaken/<uuid:uuid>/besluiten/<uuid:decision>/<slug:action>",
+        decisions.decision_action,
+        name="decision_action",
+    ),
     path("zaken/<uuid:uuid>/<slug:action>", views.case_action, name="case_action"),
     path("loket", front_office.front_office, name="front_office"),
     path("personen/nieuw", front_office.person_new, name="person_new"),

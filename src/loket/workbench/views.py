@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from loket.accounts.models import Role, User
 from loket.cases import services
+from loket.cases.decisions import decision_draft
 from loket.cases.errors import CaseRefused
 from loket.cases.figures import term_figures
 from loket.cases.models import Case, CaseDocument, DueState, due_filter
@@ -193,6 +194,27 @@ def _detail(
         "note": wb.NoteForm(),
         "document": wb.DocumentForm(),
     }
+    decisions = []
+    for decision in case.decisions.select_related("decision_type", "document", "decided_by"):
+        edit = wb.DecisionForm(
+            prefix=f"decision-{decision.pk}",
+            initial={
+                "reasoning": decision.reasoning,
+                "legal_ground": decision.legal_ground,
+                "effective_on": decision.effective_on,
+                "expires_on": decision.expires_on,
+                "mandate": decision.mandate,
+            },
+        )
+        withdraw = wb.WithdrawDecisionForm(prefix=f"withdraw-{decision.pk}")
+        decisions.append(
+            {
+                "decision": decision,
+                "form": (bound or {}).get(f"decision-{decision.pk}", edit),
+                "withdraw": (bound or {}).get(f"withdraw-{decision.pk}", withdraw),
+            }
+        )
+    action_forms["decide"] = wb.DecideForm(initial=initial, prefix="decide", case=case)
     action_forms.update(bound or {})
     statutory = case.product.statutory
     rule = statutory.extension if statutory is not None else None
@@ -223,6 +245,8 @@ def _detail(
             # Atw art. 3 lid 3: days no decree covers yet are predicted; the deadline says so.
             "provisional_days": provisional_days_between(case.received_on, local_date(latest)),
             "next_steps": services.allowed_next_steps(case),
+            "decisions": decisions,
+            "can_decide": case.closed_at is None and case.case_type.decision_types.exists(),
             "forms": action_forms,
             "error": error,
             # What the page offers; ``case_extend`` decides (and refuses an expired term).
@@ -324,6 +348,13 @@ ACTIONS: dict[str, Action] = {
             case=case, received_on=d["received_on"], actor=user, note=d["note"]
         ),
     ),
+    "decide": (
+        lambda data, files, case: wb.DecideForm(data, prefix="decide", case=case),
+        "decide",
+        lambda case, user, d, f: decision_draft(
+            case=case, decision_type=d["decision_type"], actor=user
+        ),
+    ),
     "assign": (
         lambda data, files, case: wb.AssignForm(data, case=case),
         "",
@@ -381,6 +412,9 @@ DONE = {
         "The notice of default was recorded; the team lead has been told."
     ),
     "assign": gettext_lazy("The case was assigned."),
+    "decide": gettext_lazy(
+        "A draft decision was made. Check the reasoning, preview the letter, send it."
+    ),
     "handover": gettext_lazy("The case was handed over."),
     "custom": gettext_lazy("Custom handling was recorded."),
     "reopen": gettext_lazy("The case was reopened."),
