@@ -100,6 +100,7 @@ def test_overdue_callback_reaches_the_team(town: Any, resident: Any) -> None:
     [
         (dt.date(2026, 12, 2), False),  # Wednesday: three working days before
         (dt.date(2026, 12, 3), True),  # Thursday: two working days before Monday 7 December
+        (dt.date(2026, 12, 8), False),  # the day after: the date has passed, no reminder of it
     ],
 )
 def test_awb_4_5_reminder_two_working_days_before_the_response_date(
@@ -122,6 +123,24 @@ def test_awb_4_5_reminder_two_working_days_before_the_response_date(
     if reminded:
         assert "Stuur uw kentekenbewijs." in reminders[0].body_text
         assert "7 december 2026" in reminders[0].body_text
+
+
+def test_no_reminder_for_an_agreed_delay(town: Any, resident: Any) -> None:
+    """Awb 4:15 lid 2 a: a delay the applicant agreed to asks nothing of them."""
+    from loket.catalogue.terms import SuspensionBasis
+
+    with time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM), tick=False):
+        case = make_case(municipality=town, person=resident, product_slug="parkeervergunning")
+        case_suspend(
+            case=case,
+            reason="Aanvrager stemt in met uitstel",
+            actor=None,
+            respond_before=dt.date(2026, 12, 7),
+            basis=SuspensionBasis.CONSENT,
+        )
+    with time_machine.travel(dt.datetime(2026, 12, 3, 8, 0, tzinfo=AMSTERDAM), tick=False):
+        run_due_jobs((RESPOND_REMINDERS,))
+    assert not OutboxMessage.objects.filter(event="reminder").exists()
 
 
 def test_a_failing_job_does_not_stop_the_others(town: Any) -> None:

@@ -36,16 +36,26 @@ def at_risk_warnings() -> str:
 
 
 def respond_reminders() -> str:
-    """Two working days before the applicant's term ends, a reminder (Awb 4:5).
+    """Two working days before the applicant's term ends, a reminder (Awb 4:5); only for a
+    suspension that waits for the applicant, and never for a response date already past.
 
     Working days as the Algemene termijnenwet counts them (``loket.lib.calendar``): a response
     date on a Monday is reminded of on the Thursday before, not on the Saturday.
     """
-    soon = add_working_days(timezone.localdate(), 2).date()
+    from loket.cases.services import waits_for_applicant
+
+    today = timezone.localdate()
+    soon = add_working_days(today, 2).date()
     made = 0
     for case in Case.objects.filter(
-        closed_at__isnull=True, suspended_at__isnull=False, awaiting_until__lte=soon
+        closed_at__isnull=True,
+        suspended_at__isnull=False,
+        # Not a date already past (issue 12): that suspension ends by itself.
+        awaiting_until__gte=today,
+        awaiting_until__lte=soon,
     ).select_related("municipality", "product", "initiator_person"):
+        if not waits_for_applicant(case):
+            continue  # an agreed delay: nothing to send, nothing to remind of
         asked = case.events.filter(kind=CaseEvent.Kind.SUSPENDED).order_by("-at").first()
         if notify_case(
             "reminder",

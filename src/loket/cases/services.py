@@ -729,8 +729,12 @@ def case_end_expired_suspensions(*, today: date | None = None) -> list[Case]:
                 text=f"{saved.identification}: "
                 + (
                     f"de termijn om aan te vullen is op {last_day:%d-%m-%Y} ongebruikt verstreken;"
-                    " de beslistermijn loopt weer. U kunt besluiten de aanvraag niet te"
-                    " behandelen (Awb 4:5)."
+                    " de beslistermijn loopt weer. "
+                    + (
+                        "U kunt het bezwaar niet-ontvankelijk verklaren (Awb 6:6)."
+                        if suspension.basis == SuspensionBasis.REPAIR
+                        else "U kunt besluiten de aanvraag niet te behandelen (Awb 4:5)."
+                    )
                     if unused
                     else f"het uitstel eindigde op {last_day:%d-%m-%Y}; de beslistermijn loopt weer."
                 ),
