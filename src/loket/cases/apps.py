@@ -12,3 +12,16 @@ class CasesConfig(AppConfig):
 
         for job in JOBS:
             register_job(job)
+
+        from loket.notifications.services import register_promise
+
+        register_promise(_promise)
+
+
+def _promise(case: object, day: object) -> tuple[object, str]:
+    """The date a message about ``case`` may name, and the sentence Mijn Loket shows."""
+    from loket.cases.terms import date_to_name, promise_sentence
+
+    if getattr(case, "closed_at", None) is not None:
+        return getattr(case, "due_at", None), ""
+    return date_to_name(case), promise_sentence(case, day)  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ lid 2); those events are always queued.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -139,6 +140,23 @@ def enqueue(
     )
 
 
+Promise = Callable[[Any, Callable[[Any], str]], tuple[Any, str]]
+
+
+def _no_promise(case: Any, day: Callable[[Any], str]) -> tuple[Any, str]:
+    return (case.due_at, "")
+
+
+_promise: Promise = _no_promise
+
+
+def register_promise(provider: Promise) -> None:
+    """Let the cases app say which date a message may name and in which sentence (its
+    ``promise_sentence``): the outbox does not import the domain it serves."""
+    global _promise
+    _promise = provider
+
+
 def notify_case(
     event: str, case: Any, *, key: str = "", document: Any = None, **extra: Any
 ) -> OutboxMessage | None:
@@ -149,16 +167,14 @@ def notify_case(
     if person is None:
         return None
     language = person.language if person.language in ("nl", "en") else "nl"
-    from loket.cases.terms import date_to_name, promise_sentence
-
     with translation.override(language):
-        # Never a date that has passed (issue 12), also in a municipality's own template.
-        named = date_to_name(case) if case.closed_at is None else case.due_at
+        # Never a date that has passed (issue 12), also in a municipality's own template: the
+        # date and the sentence come from the cases app (``register_promise``).
+        named, sentence = _promise(case, lambda day: _day(day, language))
         decide_by = _day(named, language) if named is not None else ""
         words = case.product.phrases.message_words(case.product.name, decide_by)
-        if case.closed_at is None and case.suspended_at is None:
-            # The same sentence Mijn Loket shows: never a date that has passed (issue 12).
-            words["deadline"] = promise_sentence(case, lambda day: _day(day, language))
+        if case.closed_at is None and case.suspended_at is None and sentence:
+            words["deadline"] = sentence
         context = {
             "product": case.product.name,
             "reference": case.identification,
