@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from loket.accounts.permissions import Action
 from loket.organisation.models import Partner, Team
 from loket.tenancy.models import Municipality
 
@@ -81,3 +82,44 @@ class User(AbstractUser):
     @cached_property
     def team_ids(self) -> list[int]:
         return list(self.teams.values_list("pk", flat=True))
+
+
+class RolePermission(models.Model):
+    """One cell of the role-by-action table (``loket.accounts.permissions``): whether ``role`` may
+    do ``action``. Without a municipality the row is the default for every municipality; a
+    municipality's own row takes precedence over it there."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+        help_text=_("Empty: the default for every municipality without a row of its own."),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    allowed = models.BooleanField(_("allowed"), default=False)
+
+    class Meta:
+        verbose_name = _("role permission")
+        verbose_name_plural = _("role permissions")
+        ordering = ["municipality__name", "role", "action"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "role", "action"], name="role_permission_unique"
+            ),
+            # NULLs are distinct in a unique index, so the default rows need their own
+            # (partial) one; ``nulls_distinct=False`` would do it on PostgreSQL 15+ only.
+            models.UniqueConstraint(
+                fields=["role", "action"],
+                condition=models.Q(municipality__isnull=True),
+                name="role_permission_unique_default",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.municipality.name if self.municipality is not None else _("default")
+        verdict = _("allowed") if self.allowed else _("refused")
+        return f"{where}: {self.get_role_display()} · {self.get_action_display()} · {verdict}"
