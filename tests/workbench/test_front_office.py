@@ -272,7 +272,14 @@ def test_contact_form_errors_keep_what_was_typed(
 def test_editors_write_articles_others_may_not(
     client: Any, agent: Any, municipality_a: Any, catalogue: None
 ) -> None:
-    editor = StaffFactory(username="lead", role=Role.TEAM_LEAD, municipalities=[municipality_a])
+    # Who may edit is the role table's (loket.accounts.permissions, action "knowledge"): an
+    # administrator may, a case worker may not.
+    editor = StaffFactory(
+        username="beheer", role=Role.ADMINISTRATOR, municipalities=[municipality_a]
+    )
+    worker = StaffFactory(
+        username="behandelaar", role=Role.CASE_WORKER, municipalities=[municipality_a]
+    )
     data = {
         "product": Product.objects.get(slug="hondenbelasting").pk,
         "municipality": municipality_a.pk,
@@ -283,7 +290,7 @@ def test_editors_write_articles_others_may_not(
         "valid_from": "2026-01-01",
         "valid_until": "2025-12-31",
     }
-    client.force_login(agent)  # front office: reads, does not write
+    client.force_login(worker)  # a case worker reads, does not write
     assert client.get(reverse("workbench:article_new")).status_code == 403
     client.force_login(editor)
     bad = client.post(reverse("workbench:article_new"), data)

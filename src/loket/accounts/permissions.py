@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -83,8 +84,11 @@ DEFAULTS: dict[str, frozenset[Action]] = {
 }
 
 
-class NotPermitted(Refused):
-    """The actor's role may not do this here; nothing was changed."""
+class NotPermitted(Refused, PermissionDenied):
+    """The actor's role may not do this here; nothing was changed.
+
+    Also a ``PermissionDenied``, so a page that does not catch it answers 403, not 500; the API
+    turns it into a problem document with ``code`` like every refusal."""
 
     code = "not-permitted"
     status = 403

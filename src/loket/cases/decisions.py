@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from loket.accounts.permissions import Action, require
 from loket.cases.errors import CaseRefused, InvalidInput
 from loket.cases.models import Case, CaseDocument, CaseEvent, Decision
 from loket.catalogue.models import DecisionType
@@ -73,7 +74,8 @@ def decision_draft(
 ) -> Decision:
     """A draft decision of ``decision_type`` on an open case; the reasoning starts from the
     type's text blocks when none is given. ``replaces``: the sent decision this one will replace
-    when it is sent."""
+    when it is sent. Only a role that may ``decide`` drafts (``loket.accounts.permissions``)."""
+    require(actor, Action.DECIDE, case.municipality_id)
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.closed_at is not None:
         raise DecisionRefused(_("The case is closed. Reopen it first."))
@@ -135,8 +137,10 @@ def decision_update(
     expires_on: date | None,
     mandate: str,
 ) -> Decision:
-    """Change a draft; a sent decision is refused (Awb: withdraw or replace it instead)."""
+    """Change a draft; a sent decision is refused (Awb: withdraw or replace it instead). Only a
+    role that may ``decide``."""
     locked = _draft(decision)
+    require(actor, Action.DECIDE, locked.case.municipality_id)
     reasoning = _check_text(reasoning, limit=limits.DESCRIPTION, field="reasoning").strip()
     if not reasoning:
         raise InvalidInput(_("A decision needs its reasoning (Awb 3:46)."), field="reasoning")
@@ -210,10 +214,12 @@ def decision_send(*, decision: Decision, actor: Any) -> Decision:
     """Send a draft: it is fixed, dated today (Awb 3:41), takes effect that day unless a later
     date was set (3:40), its letter is stored with the case and shared with the applicant, the
     applicant is told on their channel with the letter, the case gets the type's result, and a
-    decision it replaces is marked replaced. All in one transaction."""
+    decision it replaces is marked replaced. All in one transaction. Only a role that may
+    ``sign``: sending is what makes it a decision (Awb 3:40, 3:41)."""
     from loket.cases.services import _notify, check_upload
 
     locked = _draft(decision)
+    require(actor, Action.SIGN, locked.case.municipality_id)
     case = Case.objects.select_for_update().get(pk=locked.case_id)
     if case.closed_at is not None:
         raise DecisionRefused(_("The case is closed. Reopen it first."))
@@ -301,7 +307,9 @@ def _day(value: date) -> str:
 
 @transaction.atomic
 def decision_withdraw(*, decision: Decision, reason: str, actor: Any) -> Decision:
-    """Withdraw a sent decision (intrekking), with its reason; recorded, never deleted."""
+    """Withdraw a sent decision (intrekking), with its reason; recorded, never deleted. Only a
+    role that may ``sign``: withdrawing is itself a decision."""
+    require(actor, Action.SIGN, decision.case.municipality_id)
     reason = _check_text(reason, limit=limits.REASON, field="reason").strip()
     if not reason:
         raise InvalidInput(_("Give a reason; the applicant and colleagues will read it."))

@@ -1,4 +1,5 @@
-"""Writing knowledge articles. Team leads and administrators maintain the knowledge base."""
+"""Writing knowledge articles: by the roles that may edit the knowledge base
+(``loket.accounts.permissions``, action ``knowledge``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from loket.accounts.permissions import Action, permitted, require
 from loket.history.services import history_record
 from loket.knowledge.models import Article
 from loket.lib import limits
@@ -19,18 +21,19 @@ TEXT_LIMITS = {
     "instructions_en": limits.ARTICLE,
 }
 
-EDITOR_ROLES = frozenset({"team_lead", "administrator"})
-
 
 def can_edit_articles(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False) or getattr(user, "role", "") in EDITOR_ROLES)
+    """Whether the pages offer editing: the same rule ``article_save`` enforces."""
+    return permitted(user, Action.KNOWLEDGE)
 
 
 def article_save(*, article: Article, actor: Any) -> Article:
     """Validate and store an article (new or changed); every change is in the history.
 
     Refused with a ``ValidationError`` per field (like ``full_clean``) when a text is longer
-    than its limit (``loket.lib.limits``)."""
+    than its limit (``loket.lib.limits``), and with ``NotPermitted`` when the actor's role may
+    not edit the knowledge base (for an article of one municipality: there)."""
+    require(actor, Action.KNOWLEDGE, article.municipality_id)
     creating = article.pk is None
     errors = {}
     for name, limit in TEXT_LIMITS.items():

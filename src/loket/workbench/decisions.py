@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from loket.accounts.models import User
+from loket.accounts.permissions import NotPermitted
 from loket.cases import decisions as service
 from loket.cases.errors import CaseRefused
 from loket.cases.models import Decision
@@ -82,6 +83,6 @@ def decision_action(request: HttpRequest, uuid: str, decision: str, action: str)
                 decision=item, reason=withdraw.cleaned_data["reason"], actor=user
             )
             messages.success(request, _("The decision was withdrawn."))
-    except CaseRefused as refused:
+    except (CaseRefused, NotPermitted) as refused:
         return _detail(request, case, error=str(refused.message), status=refused.status)
     return redirect("workbench:case_detail", uuid=case.uuid)

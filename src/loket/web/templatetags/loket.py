@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
+from loket.accounts.permissions import permitted
 from loket.catalogue.models import Product
 from loket.lib.i18n import current_language
 from loket.lib.identifiers import format_phone
@@ -40,3 +41,19 @@ def phone(value: str) -> str:
 def get_item(mapping: Any, key: str) -> Any:
     """``{{ uploaded|get_item:name }}``: a dictionary value in a template."""
     return mapping.get(key, "") if hasattr(mapping, "get") else ""
+
+
+@register.filter
+def may(user: Any, action: str) -> bool:
+    """``{% if user|may:"figures" %}``: whether the user's role may do ``action``
+    (``loket.accounts.permissions``) in a municipality they work for. The same rule the service
+    enforces, so a page offers only what will be accepted. An unknown action is an error."""
+    return permitted(user, action)
+
+
+@register.simple_tag
+def may_at(user: Any, action: str, municipality: Any) -> bool:
+    """``{% may_at user "decide" case.municipality as may_decide %}``: the same, for one
+    municipality (a record's), where that municipality's own row counts; a filter takes one
+    argument, so this is a tag."""
+    return permitted(user, action, municipality)
