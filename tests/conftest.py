@@ -9,14 +9,23 @@ import pytest
 from tests.factories import MunicipalityFactory, StaffFactory
 
 
+def _offering_everything(municipality: Any) -> Any:
+    """The standard package and every additional one, so tests can open a case for any shipped
+    product (``case_create`` refuses a product the municipality does not offer)."""
+    from loket.tenancy.models import Package
+
+    municipality.additional_packages.set(Package.objects.filter(kind=Package.Kind.ADDITIONAL))
+    return municipality
+
+
 @pytest.fixture
 def municipality_a(db):  # type: ignore[no-untyped-def]
-    return MunicipalityFactory(slug="aadorp", name="Aadorp")
+    return _offering_everything(MunicipalityFactory(slug="aadorp", name="Aadorp"))
 
 
 @pytest.fixture
 def municipality_b(db):  # type: ignore[no-untyped-def]
-    return MunicipalityFactory(slug="beedorp", name="Beedorp")
+    return _offering_everything(MunicipalityFactory(slug="beedorp", name="Beedorp"))
 
 
 @pytest.fixture

@@ -150,12 +150,17 @@ def case_create(
     period (``loket.cases.terms.objection_term_start``); for a decision made in Loket
     ``contested_decision`` gives that day and links the objection to it.
 
+    Only a product the municipality offers (``Product.objects.offered_in``) opens a case.
     ``submission_key`` (an online application) is unique per municipality: the database refuses a
     second case with the same key, so sending a form twice cannot make two cases."""
     subject = _text(subject, limit=limits.SHORT, field="subject")
     description = _text(description, limit=limits.DESCRIPTION, field="description")
     if product.case_type is None or not product.creates_case:
         raise InvalidInput(_("“%(product)s” does not start a case.") % {"product": product.name})
+    if not Product.objects.offered_in(municipality).filter(pk=product.pk).exists():
+        # The standard package plus the additional packages the municipality chose (seed 002):
+        # checked here, so the portal, the front office and the API refuse alike.
+        raise InvalidInput(_("This municipality does not offer this product."), field="product")
     for party in (person, organisation):
         if party is not None and party.municipality_id != municipality.pk:
             raise InvalidInput(_("The applicant belongs to another municipality."))

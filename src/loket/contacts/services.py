@@ -272,15 +272,9 @@ def contact_register(
             phone = normalise_phone(phone)
         except ValueError:
             raise ContactRefused(PHONE_MESSAGE, field="callback_phone") from None
-    if outcome == Contact.Outcome.CASE_CREATED:
-        if product is None or not product.creates_case:
-            raise ContactRefused(
-                _("Choose a product for which a case can be opened."), field="product"
-            )
-        if not Product.objects.offered_in(municipality).filter(pk=product.pk).exists():
-            raise ContactRefused(
-                _("This municipality does not offer this product."), field="product"
-            )
+    if outcome == Contact.Outcome.CASE_CREATED and (product is None or not product.creates_case):
+        # Whether the municipality offers the product is ``case_create``'s rule.
+        raise ContactRefused(_("Choose a product for which a case can be opened."), field="product")
     if outcome != Contact.Outcome.ANSWERED:
         resolved_on_first_contact = False
     elif resolved_on_first_contact is None:

@@ -113,10 +113,8 @@ def application_submit(
         if not resident.cases(municipality).filter(pk=found.pk).exists():
             raise PortalRefused(_("This application belongs to someone else."))
         return found, False
-    if (
-        not product.online_request
-        or not Product.objects.offered_in(municipality).filter(pk=product.pk).exists()
-    ):
+    # Whether the municipality offers the product at all is ``case_create``'s rule.
+    if not product.online_request:
         raise PortalRefused(_("This product cannot be requested online here."))
     decision = None
     if contested_decision:
