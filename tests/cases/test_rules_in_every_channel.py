@@ -4,25 +4,33 @@ refusal, with the same message and nothing stored, through each channel that has
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from loket.cases.errors import CaseRefused, InvalidInput
+from loket.cases.errors import CaseRefused, CaseSuspended, InvalidInput
 from loket.cases.models import Case
-from loket.cases.services import case_create
+from loket.cases.services import (
+    case_create,
+    case_extend,
+    case_suspend,
+    extension_possible,
+)
 from loket.catalogue.models import Product
 from loket.contacts.errors import ContactRefused
 from loket.contacts.models import Contact, Person
 from loket.contacts.services import contact_register
+from loket.lib.calendar import AMSTERDAM
 from loket.portal import services as portal
 from loket.portal.identity import Resident
-from tests.factories import MunicipalityFactory, PersonFactory, StaffFactory
+from tests.factories import MunicipalityFactory, PersonFactory, StaffFactory, make_case
 from tests.portal.conftest import PDF, login
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +163,72 @@ def test_not_offered_is_the_same_refusal_in_api_contacts_and_portal(
     assert (by_portal.value.field, _dutch(by_portal.value)) == ("product", message)
     assert not Person.objects.filter(bsn="999990019").exists()
     _nothing_stored(small)
+
+
+# --- "Can this case be extended?" ------------------------------------------------------------
+
+
+@pytest.fixture
+def permit_case(catalogue: None, municipality_a: Any, emma: Any) -> Case:
+    with time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM), tick=False):
+        return make_case(
+            municipality=municipality_a, product_slug="omgevingsvergunning", person=emma
+        )
+
+
+def _page_offers_extension(client: Any, case: Case) -> bool:
+    page = client.get(reverse("workbench:case_detail", args=[case.uuid]))
+    assert page.status_code == 200
+    return bool(page.context["can_extend"])
+
+
+@pytest.mark.parametrize("why", ["suspended", "overdue"])
+def test_page_offers_an_extension_only_when_the_service_accepts_it(
+    client: Any, staff_a: Any, permit_case: Case, why: str
+) -> None:
+    client.force_login(staff_a)
+    start = dt.datetime(2026, 11, 24, 10, 0, tzinfo=AMSTERDAM)
+    with time_machine.travel(start, tick=False):
+        assert extension_possible(permit_case)
+        assert _page_offers_extension(client, permit_case)
+        if why == "suspended":
+            case_suspend(case=permit_case, reason="Tekening ontbreekt", actor=staff_a)
+    permit_case.refresh_from_db()
+    moment = start if why == "suspended" else permit_case.expires_at + dt.timedelta(days=1)
+    with time_machine.travel(moment, tick=False):
+        client.force_login(staff_a)  # a login does not last the weeks travelled
+        assert not extension_possible(permit_case)
+        assert not _page_offers_extension(client, permit_case)
+        version = permit_case.version
+        with pytest.raises(CaseRefused) as by_service:
+            case_extend(case=permit_case, reason="Advies nodig", actor=staff_a)
+        if why == "suspended":
+            assert isinstance(by_service.value, CaseSuspended)
+        message = _dutch(by_service.value)
+        # The workbench action and the API refuse with the same words.
+        page = client.post(
+            reverse("workbench:case_action", args=[permit_case.uuid, "extend"]),
+            {"extend-version": version, "extend-reason": "Advies nodig"},
+            HTTP_ACCEPT_LANGUAGE="nl",
+        )
+        assert page.status_code == 409 and message in page.content.decode()
+        response = _api(staff_a).post(
+            f"/api/v1/cases/{permit_case.uuid}/extend",
+            {"reason": "Advies nodig"},
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="nl",
+        )
+        assert response.status_code == 409 and response.json()["detail"] == message
+    permit_case.refresh_from_db()
+    assert permit_case.extended_at is None and permit_case.version == version
+
+
+def test_once_extended_the_page_offers_no_second_extension(
+    client: Any, staff_a: Any, permit_case: Case
+) -> None:
+    client.force_login(staff_a)
+    with time_machine.travel(dt.datetime(2026, 11, 24, 10, 0, tzinfo=AMSTERDAM), tick=False):
+        case_extend(case=permit_case, reason="Advies nodig", actor=staff_a)
+        permit_case.refresh_from_db()
+        assert not extension_possible(permit_case)
+        assert not _page_offers_extension(client, permit_case)

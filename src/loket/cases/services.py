@@ -766,6 +766,36 @@ def _tell_handlers(case: Case, *, kind: str, text: str, key: str, leads: bool = 
     )
 
 
+def extension_refusal(case: Case, *, now: datetime) -> CaseRefused | None:
+    """Why the term of ``case`` cannot be extended at ``now``, or ``None`` when it can: the one
+    statement of the rule, for ``case_extend`` and for the pages that offer an extension.
+
+    Only an open case whose type and law allow an extension (``loket.catalogue.terms``), not
+    while suspended, and only before the term ends (the applicant must be told in time, Awb 4:14
+    lid 1, 7:10 lid 3). Once, unless the law allows further delay with consent (7:10 lid 4,
+    9:11 lid 3): ``case_extend`` then also needs that consent."""
+    if case.closed_at is not None:
+        return CaseClosed()
+    statutory = case.product.statutory
+    rule = statutory.extension if statutory is not None else None
+    if not case.case_type.allows_extension or rule is None:
+        return ExtensionNotAllowed()
+    if case.suspended_at is not None:
+        return CaseSuspended()
+    if now > case.expires_at:
+        return ExtensionNotAllowed(
+            _("The term has already passed; an extension must be announced before it ends.")
+        )
+    if case.extended_at is not None and rule.consent_basis is None:
+        return AlreadyExtended()
+    return None
+
+
+def extension_possible(case: Case, now: datetime | None = None) -> bool:
+    """Whether ``case_extend`` would accept an extension now (``extension_refusal``)."""
+    return extension_refusal(case, now=now or timezone.now()) is None
+
+
 @transaction.atomic
 def case_extend(
     *,
@@ -794,20 +824,15 @@ def case_extend(
     reason = _require_reason(reason)
     locked = _lock(case, expected_version)
     current = locked.case
-    _open(current)
+    refusal = extension_refusal(current, now=locked.now)
+    if refusal is not None:
+        raise refusal
     statutory = current.product.statutory
     rule = statutory.extension if statutory is not None else None
-    if not current.case_type.allows_extension or rule is None:
-        raise ExtensionNotAllowed()
-    if current.suspended_at is not None:
-        raise CaseSuspended()
-    if locked.now > current.expires_at:
-        raise ExtensionNotAllowed(
-            _("The term has already passed; an extension must be announced before it ends.")
-        )
-    earlier = current.events.filter(kind=CaseEvent.Kind.EXTENDED).count()
+    assert rule is not None  # ``extension_refusal`` refuses a case without one
     basis = rule.basis
-    if earlier:
+    earlier = current.events.filter(kind=CaseEvent.Kind.EXTENDED).count()
+    if current.extended_at is not None:
         if not (consent and rule.consent_basis):
             raise AlreadyExtended()
         basis = rule.consent_basis

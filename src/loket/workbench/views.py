@@ -249,10 +249,8 @@ def _detail(
             "can_decide": case.closed_at is None and case.case_type.decision_types.exists(),
             "forms": action_forms,
             "error": error,
-            # What the page offers; ``case_extend`` decides (and refuses an expired term).
-            "can_extend": case.case_type.allows_extension
-            and rule is not None
-            and (case.extended_at is None or rule.further_with_consent),
+            # The page offers what ``case_extend`` accepts: the same rule, written once.
+            "can_extend": services.extension_possible(case),
         },
         status=status,
     )
