@@ -15,12 +15,15 @@ from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from loket.cases.errors import CaseRefused, CaseSuspended, InvalidInput
-from loket.cases.models import Case
+from loket.cases.errors import CaseClosed, CaseRefused, CaseSuspended, InvalidInput
+from loket.cases.models import Case, CaseDocument, CaseMessage, CaseNote
 from loket.cases.services import (
+    case_add_document,
     case_create,
     case_extend,
+    case_send_message,
     case_suspend,
+    case_withdraw,
     extension_possible,
 )
 from loket.catalogue.models import Product
@@ -232,3 +235,70 @@ def test_once_extended_the_page_offers_no_second_extension(
         permit_case.refresh_from_db()
         assert not extension_possible(permit_case)
         assert not _page_offers_extension(client, permit_case)
+
+
+# --- "No documents or messages on a closed case" --------------------------------------------
+
+
+@pytest.fixture
+def closed_case(permit_case: Case) -> Case:
+    return case_withdraw(case=permit_case, reason="Verhuisd")
+
+
+def _nothing_added(case: Case) -> None:
+    assert not CaseDocument.objects.filter(case=case).exists()
+    assert not CaseMessage.objects.filter(case=case).exists()
+
+
+def test_closed_case_takes_no_document_or_message_in_any_channel(
+    client: Any, staff_a: Any, emma: Any, municipality_a: Any, closed_case: Case, settings: Any
+) -> None:
+    with pytest.raises(CaseClosed) as document_refused:
+        case_add_document(case=closed_case, upload=pdf(), actor=staff_a)
+    with pytest.raises(CaseClosed) as message_refused:
+        case_send_message(case=closed_case, text="Nog een vraag", actor=staff_a)
+    on_document, on_message = _dutch(document_refused.value), _dutch(message_refused.value)
+
+    # Workbench.
+    client.force_login(staff_a)
+    action = reverse("workbench:case_action", args=[closed_case.uuid, "document"])
+    page = client.post(action, {"file": pdf()}, HTTP_ACCEPT_LANGUAGE="nl")
+    assert page.status_code == 409 and on_document in page.content.decode()
+    action = reverse("workbench:case_action", args=[closed_case.uuid, "message"])
+    page = client.post(action, {"message-text": "Nog iets"}, HTTP_ACCEPT_LANGUAGE="nl")
+    assert page.status_code == 409 and on_message in page.content.decode()
+
+    # API (documents; the API sends no messages).
+    response = _api(staff_a).post(
+        f"/api/v1/cases/{closed_case.uuid}/documents",
+        {"file": pdf()},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    assert response.status_code == 409 and response.json()["detail"] == on_document
+
+    # Mijn Loket: the same words, from the same service (the portal has no check of its own).
+    settings.LOKET_DEMO_LOGIN = True
+    client.logout()
+    login(client, municipality_a, emma)
+    page = client.post(
+        _portal("mijn_case_upload", municipality_a, uuid=closed_case.uuid), {"file": pdf()}
+    )
+    assert page.status_code == 400 and on_document in page.content.decode()
+    page = client.post(
+        _portal("mijn_case_message", municipality_a, uuid=closed_case.uuid), {"text": "Nog iets"}
+    )
+    assert page.status_code == 400 and on_message in page.content.decode()
+    _nothing_added(closed_case)
+
+
+def test_staff_may_still_note_on_a_closed_case(
+    client: Any, staff_a: Any, closed_case: Case
+) -> None:
+    client.force_login(staff_a)
+    response = client.post(
+        reverse("workbench:case_action", args=[closed_case.uuid, "note"]),
+        {"text": "Inwoner belde nog na"},
+    )
+    assert response.status_code == 302
+    assert CaseNote.objects.filter(case=closed_case, text="Inwoner belde nog na").exists()

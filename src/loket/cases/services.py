@@ -1280,7 +1280,13 @@ def case_add_document(
     shared_with_applicant: bool = False,
 ) -> CaseDocument:
     """Store a file with the case. What the applicant sends is always visible to them; what staff
-    add is internal unless ``shared_with_applicant``."""
+    add is internal unless ``shared_with_applicant``.
+
+    Not on a closed case, from the applicant nor from staff: the file would join a decided
+    request unseen (reopen the case first). Staff record afterthoughts as an internal note
+    (``case_add_note``); the decision letter is the decision's own (``loket.cases.decisions``)."""
+    if case.closed_at is not None:
+        raise CaseClosed(_("This request is closed; you cannot add documents any more."))
     name, content_type = check_upload(upload)
     document = CaseDocument(
         case=case,
@@ -1339,7 +1345,11 @@ def case_send_message(
     *, case: Case, text: str, actor: Any = None, from_applicant: bool = False
 ) -> CaseMessage:
     """A message to (or, from Mijn Loket, from) the applicant, at most ``limits.TEXT``
-    characters: a longer one is refused, never cut off unseen."""
+    characters: a longer one is refused, never cut off unseen. Not on a closed case, either
+    way: nobody would follow it up (a new question is a new contact; staff keep an internal
+    note with ``case_add_note``)."""
+    if case.closed_at is not None:
+        raise CaseClosed(_("This request is closed; you cannot send messages about it any more."))
     text = _text(text, limit=limits.TEXT, field="text").strip()
     if not text:
         raise InvalidInput(_("Write a message first."))

@@ -365,6 +365,8 @@ def case_message(
         services.send_message(case=case, text=form.cleaned_data["text"])
     except CaseRefused as refused:
         form.add_error("text", str(refused.message))
+        if case.closed_at is not None:  # a closed case's page has no form to show it in
+            messages.error(request, str(refused.message))
         return _case_page(request, municipality, case, message_form=form, status=400)
     messages.success(request, _("Your message was sent."))
     return redirect("portal:mijn_case", municipality=municipality.slug, uuid=case.uuid)
@@ -387,6 +389,8 @@ def case_upload(
         )
     except CaseRefused as refused:
         form.add_error("file", str(refused.message))
+        if case.closed_at is not None:  # a closed case's page has no form to show it in
+            messages.error(request, str(refused.message))
         return _case_page(request, municipality, case, upload_form=form, status=400)
     if was_waiting:
         messages.success(

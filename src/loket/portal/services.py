@@ -191,8 +191,6 @@ def save_draft_upload(*, resident: Resident, field: str, upload: Any) -> DraftUp
 def send_requested_document(*, case: Case, upload: Any, note: str = "") -> CaseDocument:
     """The applicant sends a document. If the case was waiting for information (suspended),
     it resumes: the clock runs again and the deadline moves by the waiting time (Awb 4:15)."""
-    if case.closed_at is not None:
-        raise PortalRefused(_("This request is closed; you cannot add documents any more."))
     document = case_add_document(case=case, upload=upload, actor=None, from_applicant=True)
     if note.strip():
         case_send_message(case=case, text=note, from_applicant=True)
@@ -219,8 +217,6 @@ def send_requested_document(*, case: Case, upload: Any, note: str = "") -> CaseD
 
 @transaction.atomic
 def send_message(*, case: Case, text: str) -> CaseMessage:
-    if case.closed_at is not None:
-        raise PortalRefused(_("This request is closed. Ask a new question instead."))
     message = case_send_message(case=case, text=text, from_applicant=True)
     staff_notify_from_resident(
         case=case,
