@@ -30,6 +30,7 @@ from loket.catalogue.models import Product
 from loket.contacts.errors import ContactRefused
 from loket.contacts.models import Contact, Person
 from loket.contacts.services import contact_register
+from loket.history.models import ChangeRecord
 from loket.lib.calendar import AMSTERDAM
 from loket.portal import services as portal
 from loket.portal.identity import Resident
@@ -302,3 +303,63 @@ def test_staff_may_still_note_on_a_closed_case(
     )
     assert response.status_code == 302
     assert CaseNote.objects.filter(case=closed_case, text="Inwoner belde nog na").exists()
+
+
+# --- the portal's persons and contacts go through the contact services ----------------------
+
+
+def test_an_application_finds_the_person_by_bsn_and_normalises_the_phone(
+    municipality_a: Any, emma: Any
+) -> None:
+    resident = Resident(method="digid", bsn=emma.bsn, name="Emma Visser")
+    case, created = portal.application_submit(
+        municipality=municipality_a,
+        product=Product.objects.get(slug="parkeervergunning"),
+        resident=resident,
+        answers={"kenteken": "12-ABC-3", "telefoon": "06 12345678"},
+        description="",
+        uploads=[],
+        submission_key="b" * 32,
+    )
+    assert created
+    assert Person.objects.filter(municipality=municipality_a, bsn=emma.bsn).count() == 1
+    emma.refresh_from_db()
+    assert case.initiator_person == emma and emma.phone == "+31612345678"
+    assert ChangeRecord.objects.for_object(emma).filter(reason="Mijn Loket").exists()
+    contact = Contact.objects.get(case=case)
+    assert (contact.outcome, contact.channel, contact.person) == ("case_created", "web", emma)
+    assert contact.resolved_on_first_contact is False
+    assert Case.objects.filter(initiator_person=emma).count() == 1  # the contact opened no case
+
+
+def test_a_new_resident_is_registered_once_with_a_normalised_phone(municipality_a: Any) -> None:
+    resident = Resident(method="digid", bsn="999990019", name="Nieuw Persoon")
+    for key in ("c", "d"):
+        portal.application_submit(
+            municipality=municipality_a,
+            product=Product.objects.get(slug="parkeervergunning"),
+            resident=resident,
+            answers={"kenteken": "12-ABC-3", "telefoon": "06 12345678"},
+            description="",
+            uploads=[],
+            submission_key=key * 32,
+        )
+    person = Person.objects.get(municipality=municipality_a, bsn="999990019")
+    assert (person.first_name, person.surname, person.phone) == ("Nieuw", "Persoon", "+31612345678")
+
+
+def test_a_phone_the_contact_services_refuse_stores_nothing(municipality_a: Any, emma: Any) -> None:
+    resident = Resident(method="digid", bsn=emma.bsn, name="Emma Visser")
+    with pytest.raises(CaseRefused) as refused:
+        portal.application_submit(
+            municipality=municipality_a,
+            product=Product.objects.get(slug="parkeervergunning"),
+            resident=resident,
+            answers={"kenteken": "12-ABC-3", "telefoon": "12"},
+            description="",
+            uploads=[],
+            submission_key="e" * 32,
+        )
+    assert refused.value.field == "phone"
+    emma.refresh_from_db()
+    assert emma.phone == "" and not Case.objects.exists() and not Contact.objects.exists()

@@ -98,7 +98,9 @@ def _person_exists(person: Person) -> PartyExists:
     )
 
 
-def person_create(*, municipality: Municipality, data: dict[str, Any], actor: Any) -> Person:
+def person_create(
+    *, municipality: Municipality, data: dict[str, Any], actor: Any, reason: str = ""
+) -> Person:
     """Register a resident. Refused with ``PartyExists`` when the BSN is already known in this
     municipality (a unique constraint backs this up against two simultaneous registrations)."""
     cleaned = _clean_person_data(data)
@@ -112,7 +114,7 @@ def person_create(*, municipality: Municipality, data: dict[str, Any], actor: An
     try:
         with transaction.atomic():
             person.save()
-            history_record(instance=person, action="create", actor=actor)
+            history_record(instance=person, action="create", actor=actor, reason=reason)
     except IntegrityError:
         existing = Person.objects.filter(municipality=municipality, bsn=bsn).first()
         if existing is None:
@@ -121,7 +123,43 @@ def person_create(*, municipality: Municipality, data: dict[str, Any], actor: An
     return person
 
 
-def person_update(*, person: Person, data: dict[str, Any], actor: Any) -> Person:
+KEPT_UP_TO_DATE = ("email", "phone")
+
+
+def person_find_or_create(
+    *, municipality: Municipality, data: dict[str, Any], actor: Any, reason: str = ""
+) -> Person:
+    """The resident a channel (Mijn Loket) acts for: the person with this BSN, or without a BSN
+    the one without BSN who has this e-mail address; registered (``person_create``) when new.
+    An e-mail address or phone number given that differs from what is known replaces it
+    (``person_update``), so both are checked and normalised (+316…) the same way as in the
+    front office, and the next form offers them again. Never a second person for one BSN."""
+    cleaned = _clean_person_data(data)
+    bsn = cleaned.get("bsn") or ""
+    known = Person.objects.filter(municipality=municipality)
+    if bsn:
+        person = known.filter(bsn=bsn).first()
+    elif cleaned.get("email"):
+        person = known.filter(bsn="", email__iexact=cleaned["email"]).order_by("pk").first()
+    else:
+        person = None
+    if person is None:
+        try:
+            return person_create(municipality=municipality, data=data, actor=actor, reason=reason)
+        except PartyExists as exists:  # registered a moment ago by another request
+            person = exists.existing
+    assert person is not None
+    changed = {
+        key: data[key]
+        for key in KEPT_UP_TO_DATE
+        if cleaned.get(key) and cleaned[key] != getattr(person, key)
+    }
+    if changed:
+        person = person_update(person=person, data=changed, actor=actor, reason=reason)
+    return person
+
+
+def person_update(*, person: Person, data: dict[str, Any], actor: Any, reason: str = "") -> Person:
     """Change what is known about a resident; the BSN cannot become another person's."""
     cleaned = _clean_person_data(data)
     bsn = cleaned.get("bsn", person.bsn)
@@ -141,7 +179,9 @@ def person_update(*, person: Person, data: dict[str, Any], actor: Any) -> Person
     with transaction.atomic():
         person.save()
         if changes:
-            history_record(instance=person, action="update", actor=actor, changes=changes)
+            history_record(
+                instance=person, action="update", actor=actor, changes=changes, reason=reason
+            )
     return person
 
 

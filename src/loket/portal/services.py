@@ -28,7 +28,9 @@ from loket.cases.services import (
     waits_for_applicant,
 )
 from loket.catalogue.models import Channel, Product
+from loket.contacts.errors import ContactRefused
 from loket.contacts.models import Contact, Person
+from loket.contacts.services import contact_register, person_find_or_create
 from loket.history.services import history_record
 from loket.lib import limits
 from loket.notifications.models import StaffNotification
@@ -52,37 +54,27 @@ def _split_name(name: str) -> tuple[str, str]:
 def person_for_application(
     *, municipality: Municipality, resident: Resident, answers: dict[str, Any]
 ) -> Person:
-    """The applicant's person record: found by BSN (or, for an e-mail login, by e-mail among
-    persons without BSN), created when new. The e-mail and phone given in the form are kept,
-    so the next form offers them again."""
-    person = resident.person(municipality)
+    """The applicant's person record, through the contact services
+    (``person_find_or_create``): found by BSN (or, for an e-mail login, by e-mail among persons
+    without BSN), created when new, never twice. The e-mail and phone given in the form are
+    kept (the phone normalised, +316…), so the next form offers them again."""
     email = answers.get("email", "") or resident.email
-    phone = answers.get("telefoon", "")
-    if person is None:
-        first, surname = _split_name(resident.name)
-        person = Person(
+    first, surname = _split_name(resident.name)
+    try:
+        return person_find_or_create(
             municipality=municipality,
-            bsn=resident.bsn,
-            first_name=first,
-            surname=surname or email or _("unknown"),
-            email=email,
-            phone=phone,
+            data={
+                "bsn": resident.bsn,
+                "first_name": first,
+                "surname": surname or email or _("unknown"),
+                "email": email,
+                "phone": answers.get("telefoon", ""),
+            },
+            actor=None,
+            reason="Mijn Loket",
         )
-        person.full_clean(validate_unique=False)
-        person.save()
-        history_record(instance=person, action="create", reason="Mijn Loket")
-        return person
-    changed = {}
-    if email and email != person.email:
-        changed["email"] = email
-    if phone and phone != person.phone:
-        changed["phone"] = phone
-    if changed:
-        for key, value in changed.items():
-            setattr(person, key, value)
-        person.save(update_fields=list(changed))
-        history_record(instance=person, action="update", changes=changed, reason="Mijn Loket")
-    return person
+    except ContactRefused as refused:
+        raise PortalRefused(refused.message, field=refused.field) from None
 
 
 def application_submit(
@@ -153,8 +145,11 @@ def application_submit(
                         actor=None,
                         from_applicant=True,
                     )
-            Contact.objects.create(
+            # The contact about the case just opened (``contact_register`` with the case
+            # opens no second one).
+            contact_register(
                 municipality=municipality,
+                actor=None,
                 occurred_at=case.started_at,
                 channel=Channel.WEB,
                 # "Aanvraag: …", "Melding: …": the words of the product's kind.
@@ -244,23 +239,21 @@ def mark_messages_read(case: Case) -> None:
     )
 
 
+@transaction.atomic
 def preferences_save(
     *, municipality: Municipality, resident: Resident, channel: str, language: str, phone: str
 ) -> Person:
-    """Store how the resident wants to hear from us; creates their person record if needed."""
-    person = resident.person(municipality)
-    if person is None:
-        person = person_for_application(
-            municipality=municipality, resident=resident, answers={"telefoon": phone}
-        )
+    """Store how the resident wants to hear from us; creates their person record if needed
+    and keeps a phone number given (``person_for_application``)."""
+    person = person_for_application(
+        municipality=municipality, resident=resident, answers={"telefoon": phone}
+    )
+    if channel == "sms" and not person.phone:
+        raise PortalRefused(_("Give a mobile number to receive text messages."))
     before = {"preferred_channel": person.preferred_channel, "language": person.language}
     person.preferred_channel = channel
     person.language = language
-    if phone:
-        person.phone = phone
-    if channel == "sms" and not person.phone:
-        raise PortalRefused(_("Give a mobile number to receive text messages."))
-    person.save(update_fields=["preferred_channel", "language", "phone"])
+    person.save(update_fields=["preferred_channel", "language"])
     history_record(
         instance=person,
         action="update",
