@@ -12,6 +12,7 @@ import pytest
 
 from loket.cases.errors import (
     CaseClosed,
+    CaseRefused,
     CaseSuspended,
     InvalidInput,
     ResultRequired,
@@ -25,6 +26,7 @@ from loket.cases.services import (
     case_set_result,
     case_set_status,
     case_suspend,
+    case_withdraw,
 )
 from loket.catalogue.models import CaseType, Product, StatusStep, Transition
 from loket.catalogue.services import DEFAULT_CASE_TYPES
@@ -196,3 +198,96 @@ def test_a_suspended_case_does_not_move(catalogue: None, municipality_a: Any, st
     assert allowed_next_steps(case) == []
     with pytest.raises(CaseSuspended):
         case_set_status(case=case, step=case.case_type.ordered_steps[1], actor=staff_a)
+
+
+# --- withdrawing and reopening: rows of the table too, of their own kind ---------------------
+
+
+def _withdrawals() -> list[tuple[str, str]]:
+    """Every open step of every shipped case type that has the result "ingetrokken"."""
+    return [
+        (item["code"], step["code"])
+        for item in json.loads(DEFAULT_CASE_TYPES.read_text(encoding="utf-8"))
+        if any(result["code"] == "ingetrokken" for result in item["results"])
+        for step in item["steps"][:-1]
+    ]
+
+
+@pytest.mark.parametrize(("type_code", "from_code"), _withdrawals())
+def test_withdrawing_from_every_open_step(
+    catalogue: None, municipality_a: Any, staff_a: Any, type_code: str, from_code: str
+) -> None:
+    case_type = CaseType.objects.get(code=type_code)
+    source = case_type.steps.get(code=from_code)
+    final = case_type.final_step
+    assert Transition.objects.filter(
+        case_type=case_type, from_step=source, to_step=final, kind=Transition.Kind.WITHDRAW
+    ).exists()
+    case = _case_of_type(municipality_a, case_type)
+    for step in _path_to(case_type, source):
+        case = case_set_status(case=case, step=step, actor=staff_a)
+    case = case_withdraw(case=case, reason="Verhuisd")
+    assert case.status == final and case.closed_at is not None
+    assert case.result is not None and case.result.code == "ingetrokken"
+    latest = CaseStatus.objects.filter(case=case).order_by("-set_at", "-pk").first()
+    assert latest is not None and latest.step == final and latest.note == "Verhuisd"
+
+
+@pytest.mark.parametrize(
+    "type_code",
+    [item["code"] for item in json.loads(DEFAULT_CASE_TYPES.read_text(encoding="utf-8"))],
+)
+def test_reopening_every_case_type(
+    catalogue: None, municipality_a: Any, staff_a: Any, type_code: str
+) -> None:
+    case_type = CaseType.objects.get(code=type_code)
+    steps = case_type.ordered_steps
+    assert Transition.objects.filter(
+        case_type=case_type, from_step=steps[-1], to_step=steps[-2], kind=Transition.Kind.REOPEN
+    ).exists()
+    # Reopening is no step a case worker chooses: it is not among the ordinary moves.
+    assert steps[-1].pk not in case_type.allowed_moves
+    case = _case_of_type(municipality_a, case_type)
+    case = case_set_status(
+        case=case,
+        step=steps[-1],
+        actor=staff_a,
+        result=case_type.results.filter(decision_types__isnull=True).first(),
+    )
+    case = case_reopen(case=case, reason="Toch niet beantwoord", actor=staff_a)
+    assert case.status == steps[-2] and case.closed_at is None and case.result is None
+
+
+def test_withdrawing_and_reopening_outside_the_table_change_nothing(
+    catalogue: None, municipality_a: Any, staff_a: Any
+) -> None:
+    # A report ("melding") has no withdrawal in its table: refused.
+    report = make_case(municipality=municipality_a, product_slug="melding-openbare-ruimte")
+    assert not report.case_type.transitions.filter(kind=Transition.Kind.WITHDRAW).exists()
+    with pytest.raises(CaseRefused):
+        case_withdraw(case=report)
+    report.refresh_from_db()
+    assert report.closed_at is None and report.version == 1
+    # Without the withdrawal row, a case type that has the result cannot be withdrawn either:
+    # the table decides, not the service.
+    case = make_case(municipality=municipality_a, product_slug="algemene-vraag")
+    case.case_type.transitions.filter(kind=Transition.Kind.WITHDRAW).delete()
+    with pytest.raises(CaseRefused):
+        case_withdraw(case=case)
+    case.refresh_from_db()
+    assert case.closed_at is None and case.version == 1
+    # Likewise reopening.
+    case.case_type.transitions.filter(kind=Transition.Kind.REOPEN).delete()
+    final = case.case_type.final_step
+    case = case_set_status(
+        case=case,
+        step=final,
+        actor=staff_a,
+        result=case.case_type.results.filter(decision_types__isnull=True).first(),
+    )
+    version, history = case.version, CaseStatus.objects.filter(case=case).count()
+    with pytest.raises(TransitionNotAllowed):
+        case_reopen(case=case, reason="Toch open", actor=staff_a)
+    case.refresh_from_db()
+    assert (case.status, case.version) == (final, version) and case.closed_at is not None
+    assert CaseStatus.objects.filter(case=case).count() == history

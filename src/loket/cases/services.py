@@ -47,7 +47,14 @@ from loket.cases.models import (
 )
 from loket.cases.penalty import PenaltyStatement, penalty_statement
 from loket.cases.terms import Pause, objection_term_start, pause_between, term_end
-from loket.catalogue.models import Channel, Product, ResultType, StatusStep
+from loket.catalogue.models import (
+    WITHDRAWN_RESULT,
+    Channel,
+    Product,
+    ResultType,
+    StatusStep,
+    Transition,
+)
 from loket.catalogue.terms import ExtensionBasis, SuspensionBasis
 from loket.contacts.models import Organisation, Person
 from loket.history.services import history_record
@@ -1079,14 +1086,17 @@ def case_penalty(case: Case, *, on: date | None = None) -> PenaltyStatement | No
 def case_reopen(
     *, case: Case, reason: str, actor: Any, expected_version: int | None = None
 ) -> Case:
-    """Reopen a closed case at the step before the final one; the result is cleared."""
+    """Reopen a closed case at the step the transition table's reopening move names (the
+    step before the final one); the result is cleared."""
     reason = _require_reason(reason)
     locked = _lock(case, expected_version)
     current = locked.case
     if current.closed_at is None:
         raise InvalidInput(_("The case is still open."))
-    steps = current.case_type.ordered_steps
-    step = steps[-2]
+    targets = current.case_type.moves(Transition.Kind.REOPEN).get(current.status_id)
+    if not targets:
+        raise TransitionNotAllowed(_("Cases of this type cannot be reopened."))
+    step = targets[0]
     current.closed_at = None
     current.result = None
     current.status = step
@@ -1304,24 +1314,24 @@ def case_add_document(
     return document
 
 
-WITHDRAWN_RESULT = "ingetrokken"
-
-
 @transaction.atomic
 def case_withdraw(*, case: Case, actor: Any = None, reason: str = "") -> Case:
     """The applicant withdraws the request: the case closes with the result "ingetrokken".
 
-    Allowed from any open step (Awb: an application can be withdrawn until the decision), also
-    while suspended; refused for case types without that result (a report, for example)."""
+    Allowed where the transition table has a withdrawal from the current step (the loader
+    writes one from every open step of a case type with that result: an application
+    can be withdrawn until the decision), also while suspended; refused for case types without
+    it (a report, for example)."""
     # The applicant's own words (``limits.REASON``) with a short lead-in from the portal.
     reason = _text(reason, limit=limits.REASON + limits.SHORT, field="reason")
     locked = _lock(case, None)
     current = locked.case
     _open(current)
+    targets = current.case_type.moves(Transition.Kind.WITHDRAW).get(current.status_id)
     result = current.case_type.results.filter(code=WITHDRAWN_RESULT).first()
-    if result is None:
+    if not targets or result is None:
         raise CaseRefused(_("This request cannot be withdrawn."))
-    final = current.case_type.final_step
+    final = targets[0]
     current.result = result
     current.status = final
     current.closed_at = locked.now

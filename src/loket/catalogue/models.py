@@ -109,9 +109,16 @@ class CaseType(models.Model):
 
     @cached_property
     def allowed_moves(self) -> dict[int, list[StatusStep]]:
-        """``{from_step_id: [to_step, ...]}`` from the transition table, in step order."""
+        """``{from_step_id: [to_step, ...]}`` of the ordinary steps (``Transition.Kind.STEP``)
+        from the transition table, in step order."""
+        return self.moves(Transition.Kind.STEP)
+
+    def moves(self, kind: str) -> dict[int, list[StatusStep]]:
+        """``{from_step_id: [to_step, ...]}`` of one kind of move in the transition table."""
         moves: dict[int, list[StatusStep]] = {}
-        for transition in self.transitions.select_related("to_step").order_by("to_step__number"):
+        for transition in (
+            self.transitions.filter(kind=kind).select_related("to_step").order_by("to_step__number")
+        ):
             moves.setdefault(transition.from_step_id, []).append(transition.to_step)
         return moves
 
@@ -150,15 +157,27 @@ class StatusStep(models.Model):
 class Transition(models.Model):
     """One allowed move between two status steps of a case type: the workflow, as data.
 
-    ``loket.cases.services.case_set_status`` is the one place that enforces it. The catalogue
+    ``loket.cases.services.case_set_status`` is the one place that enforces the steps. The catalogue
     loader writes them from ``case_types.json`` (a ``transitions`` list per case type) or, when
     a case type lists none, the default route: each step to the next, and any open step
-    straight to the final one (a withdrawn or refused request closes early, with a result).
+    straight to the final one (a refused request closes early, with a result).
+
+    Two moves are not steps a case worker chooses, and have a ``kind`` of their own: the
+    applicant *withdraws* (any open step to the final one: an application can be withdrawn
+    until the decision; only for case types with the result ``ingetrokken``) and a closed case
+    is *reopened* (the final step back to the one before it). The loader writes both as data;
+    ``case_withdraw`` and ``case_reopen`` consult them.
     """
+
+    class Kind(models.TextChoices):
+        STEP = "step", _("next step")
+        WITHDRAW = "withdraw", _("withdrawal by the applicant")
+        REOPEN = "reopen", _("reopening")
 
     case_type = models.ForeignKey(CaseType, on_delete=models.CASCADE, related_name="transitions")
     from_step = models.ForeignKey(StatusStep, on_delete=models.CASCADE, related_name="+")
     to_step = models.ForeignKey(StatusStep, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.STEP)
 
     class Meta:
         verbose_name = _("transition")
@@ -166,12 +185,16 @@ class Transition(models.Model):
         ordering = ["case_type", "from_step__number", "to_step__number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["case_type", "from_step", "to_step"], name="transition_unique"
+                fields=["case_type", "from_step", "to_step", "kind"], name="transition_unique"
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.from_step} → {self.to_step}"
+
+
+# The result a withdrawn request closes with; a case type without it cannot be withdrawn.
+WITHDRAWN_RESULT = "ingetrokken"
 
 
 class ResultType(models.Model):

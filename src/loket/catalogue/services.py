@@ -23,6 +23,7 @@ from django.utils.text import slugify
 
 from loket.catalogue.kinds import Kind
 from loket.catalogue.models import (
+    WITHDRAWN_RESULT,
     CaseType,
     Channel,
     DecisionType,
@@ -320,13 +321,13 @@ def _save_case_type(data: dict[str, Any]) -> CaseType:
                 "longer in the file; steps cannot be removed from a catalogue in use"
             ]
         )
-    _save_transitions(case_type, data.get("transitions"))
     for result in data["results"]:
         ResultType.objects.update_or_create(
             case_type=case_type,
             code=result["code"],
             defaults={"name_nl": result["name_nl"], "name_en": result["name_en"]},
         )
+    _save_transitions(case_type, data.get("transitions"))
     _save_decision_types(case_type, data.get("decision_types") or [])
     return case_type
 
@@ -379,10 +380,35 @@ def _save_transitions(case_type: CaseType, listed: list[list[str]] | None) -> No
         final = ordered[-1]
         pairs = list(pairwise(ordered))
         pairs += [(step, final) for step in ordered[:-2]]
+    rows = [Transition(case_type=case_type, from_step=a, to_step=b) for a, b in pairs]
+    rows += _special_moves(case_type, ordered)
     Transition.objects.filter(case_type=case_type).delete()
-    Transition.objects.bulk_create(
-        [Transition(case_type=case_type, from_step=a, to_step=b) for a, b in pairs]
-    )
+    Transition.objects.bulk_create(rows)
+
+
+def _special_moves(case_type: CaseType, ordered: list[StatusStep]) -> list[Transition]:
+    """The moves that are no step of the work (``Transition.Kind``): withdrawing, from every
+    open step to the final one, where the case type has the result ``ingetrokken``; reopening,
+    from the final step to the one before it."""
+    if len(ordered) < 2:
+        return []
+    final = ordered[-1]
+    rows = [
+        Transition(
+            case_type=case_type,
+            from_step=final,
+            to_step=ordered[-2],
+            kind=Transition.Kind.REOPEN,
+        )
+    ]
+    if case_type.results.filter(code=WITHDRAWN_RESULT).exists():
+        rows += [
+            Transition(
+                case_type=case_type, from_step=step, to_step=final, kind=Transition.Kind.WITHDRAW
+            )
+            for step in ordered[:-1]
+        ]
+    return rows
 
 
 def _handler(kind: str, name: str) -> dict[str, Team | Partner | None]:
