@@ -1,5 +1,5 @@
 """axe-core on the workbench, as on the portal (issue 11): every staff page a case worker, a
-team lead and a partner worker use, plus the login and the administrator's audit page, with
+team lead and a partner worker use, plus the login and the administrator's audit page and article form, with
 zero violations (WCAG 2.0/2.1 A and AA plus best practices). The list of pages checked is
 printed; a deliberately broken page proves the check can fail."""
 
@@ -237,10 +237,6 @@ def test_every_workbench_page_has_no_axe_violations(
         axe.visit("/werkplek/kennisbank", f"{who} knowledge base")
         page.get_by_role("link", name="Grofvuil laten ophalen").first.click()
         axe.check(f"{who} article")
-        if username == "teamleider":
-            axe.visit("/werkplek/kennisbank/nieuw", f"{who} article form")
-            page.get_by_role("button", name="Opslaan").click()
-            axe.check(f"{who} article form with errors")
         axe.visit("/werkplek/verzoeken?scope=team", f"{who} requests")
         page.locator("table a[href*='/werkplek/verzoeken/']").first.click()
         axe.check(f"{who} request")
@@ -249,6 +245,10 @@ def test_every_workbench_page_has_no_axe_violations(
     axe.page = page
     _login(page, "beheerder")
     axe.visit(f"/werkplek/zaken/{office['case'].uuid}/audit", "[beheerder] case audit")
+    # The article form: an administrator edits the knowledge base (loket.accounts.permissions).
+    axe.visit("/werkplek/kennisbank/nieuw", "[beheerder] article form")
+    page.get_by_role("button", name="Opslaan").click()
+    axe.check("[beheerder] article form with errors")
 
     print("\naxe-core checked these workbench pages:\n  " + "\n  ".join(axe.checked))
     assert len(axe.checked) == 2 + 3 * 18 + 2 + 1
