@@ -1,7 +1,7 @@
 """axe-core on the workbench, as on the portal (issue 11): every staff page a case worker, a
-team lead and a partner worker use, plus the login and the administrator's audit page and article form, with
-zero violations (WCAG 2.0/2.1 A and AA plus best practices). The list of pages checked is
-printed; a deliberately broken page proves the check can fail."""
+team lead and a partner worker use, plus the login and the administrator's audit page and
+article form, with zero violations (WCAG 2.0/2.1 A and AA plus best practices). The list of
+pages checked is printed; a deliberately broken page proves the check can fail."""
 
 from __future__ import annotations
 
