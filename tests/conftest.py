@@ -30,8 +30,12 @@ def municipality_b(db):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def staff_a(municipality_a):  # type: ignore[no-untyped-def]
-    """A case worker of municipality A only."""
-    return StaffFactory(username="worker-a", municipalities=[municipality_a])
+    """A team lead of municipality A only: handles cases like a case worker and may also
+    extend, reopen and assign (the default role table, ``loket.accounts.permissions``). Tests
+    of what a plain case worker may not do make one of their own."""
+    from loket.accounts.models import Role
+
+    return StaffFactory(username="worker-a", role=Role.TEAM_LEAD, municipalities=[municipality_a])
 
 
 @pytest.fixture

@@ -77,7 +77,7 @@ def test_the_default_table(role: Role, action: Action, municipality_a: Any) -> N
         with pytest.raises(NotPermitted) as refused:
             require(user, action, municipality_a)
         assert refused.value.status == 403 and refused.value.code == "not-permitted"
-        assert str(refused.value) == f"You may not {action.label}."
+        assert str(refused.value) == f"Uw rol staat dit niet toe: {action.label}."
 
 
 def test_a_municipality_lets_its_administrators_decide_and_no_other(

@@ -107,9 +107,10 @@ def world(catalogue: None, settings: Any) -> World:
     )
     team = Team.objects.filter(pk=case.team_id).first() or Team.objects.first()
     admin = StaffFactory(username="w-admin", role=Role.ADMINISTRATOR, municipalities=[town, other])
+    agent = StaffFactory(username="w-agent", role=Role.FRONT_OFFICE, municipalities=[town])
     contact = contact_register(
         municipality=town,
-        actor=admin,
+        actor=agent,  # registering contacts is the front office's (the role table)
         channel="telefoon",
         subject="Vraag",
         text="Over parkeren",

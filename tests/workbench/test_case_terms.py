@@ -493,7 +493,7 @@ def test_dashboard_shows_the_figures_to_team_leads_only(
     with time_machine.travel(at(2026, 6, 10), tick=False):
         client.force_login(lead)
         page = client.get(reverse("workbench:dashboard")).content.decode()
-        client.force_login(staff_a)
+        client.force_login(StaffFactory(username="plain-worker", municipalities=[municipality_a]))
         worker_page = client.get(reverse("workbench:dashboard")).content.decode()
     assert 'data-testid="figure-notices">2<' in page
     assert 'data-testid="figure-penalty-cases">2<' in page

@@ -53,7 +53,9 @@ def test_a_message_tells_the_whole_team_when_nobody_is_assigned(team: dict[str, 
 
 
 def test_a_document_tells_the_assignee_only(team: dict[str, Any]) -> None:
-    case = case_assign(case=team["case"], assignee=team["anna"], actor=team["bram"])
+    case = case_assign(
+        case=team["case"], assignee=team["anna"], actor=team["anna"]
+    )  # Anna takes the case herself
     send_requested_document(
         case=case, upload=SimpleUploadedFile("tekening.pdf", b"%PDF-1.4\n% tekening\n")
     )

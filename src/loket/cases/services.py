@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from loket.accounts.permissions import Action, require
 from loket.cases.errors import (
     AlreadyExtended,
     CaseClosed,
@@ -828,6 +829,7 @@ def case_extend(
     The applicant must be told before the term ends, with the reason, so an overdue case cannot
     be extended any more.
     """
+    require(actor, Action.EXTEND, case.municipality_id)  # the team lead extends (issue 13)
     reason = _require_reason(reason)
     locked = _lock(case, expected_version)
     current = locked.case
@@ -1088,6 +1090,7 @@ def case_reopen(
 ) -> Case:
     """Reopen a closed case at the step the transition table's reopening move names (the
     step before the final one); the result is cleared."""
+    require(actor, Action.REOPEN, case.municipality_id)
     reason = _require_reason(reason)
     locked = _lock(case, expected_version)
     current = locked.case
@@ -1114,10 +1117,15 @@ def case_reopen(
 def case_assign(
     *, case: Case, assignee: Any, actor: Any, expected_version: int | None = None
 ) -> Case:
-    """Give the case to one person, who must be able to see it."""
+    """Give the case to one person, who must be able to see it. Taking a case yourself (or
+    giving back your own) is handling it; giving work to someone else, or taking it from them,
+    is assigning (the team lead's, by the default table: ``loket.accounts.permissions``)."""
     locked = _lock(case, expected_version)
     current = locked.case
     _open(current)
+    own = assignee == actor or (assignee is None and current.assignee_id == getattr(actor, "pk", 0))
+    if not own:
+        require(actor, Action.ASSIGN, current.municipality_id)
     if (
         assignee is not None
         and not Case.objects.visible_to(assignee).filter(pk=current.pk).exists()
@@ -1169,6 +1177,7 @@ def case_hand_over(
 ) -> Case:
     """Route the case to another team or partner with a reason; the receiver sees the whole
     history, so the resident never tells the story twice (seed 003)."""
+    require(actor, Action.HAND_OVER, case.municipality_id)
     reason = _require_reason(reason)
     if (team is None) == (partner is None):
         raise InvalidInput(_("Choose one team or one partner to hand the case to."))

@@ -20,6 +20,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from loket.accounts.permissions import Action, require
 from loket.cases.errors import CaseRefused
 from loket.cases.models import Case
 from loket.cases.services import case_create
@@ -278,6 +279,9 @@ def contact_register(
     ``received_on`` (the date stamp of a letter or e-mail) and ``contested_decision_on`` (an
     objection's decision) go to the case it opens (``case_create``: the terms run from them).
     """
+    require(actor, Action.CONTACT, municipality)  # roles as data (issue 13)
+    if receiver:
+        require(actor, Action.HAND_OVER, municipality)
     subject = _text(subject, limit=limits.SHORT, field="subject").strip()
     text = _text(text, limit=limits.TEXT, field="text")
     now = timezone.now()
@@ -407,6 +411,9 @@ def request_assign(
     with transaction.atomic():
         locked = _locked_request(request, expected_version)
         before = locked.assignee_id
+        own = assignee == actor or (assignee is None and before == getattr(actor, "pk", 0))
+        if not own:  # giving work to someone else (or taking it) is assigning
+            require(actor, Action.ASSIGN, locked.municipality_id)
         locked.assignee = assignee
         locked.version += 1
         locked.save(update_fields=["assignee", "version"])

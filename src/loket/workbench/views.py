@@ -25,7 +25,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from loket.accounts.models import Role, User
+from loket.accounts.models import User
+from loket.accounts.permissions import Action as Permission
+from loket.accounts.permissions import NotPermitted, permitted
 from loket.cases import services
 from loket.cases.decisions import decision_draft
 from loket.cases.errors import CaseRefused
@@ -64,7 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("municipality__name")
     )
     figures = None
-    if user.is_administrator or user.role == Role.TEAM_LEAD:
+    if permitted(user, Permission.FIGURES):
         today = local_date(now)
         figures = term_figures(user, since=today - timedelta(days=364), until=today)
     mine = (
@@ -436,7 +438,7 @@ def case_action(request: HttpRequest, uuid: str, action: str) -> HttpResponse:
         )
     try:
         handle(case, request.user, form.cleaned_data, form)
-    except CaseRefused as refused:
+    except (CaseRefused, NotPermitted) as refused:
         if refused.field in form.fields:
             form.add_error(refused.field, str(refused.message))
         return _detail(
@@ -467,7 +469,7 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
         try:
             services.case_assign(case=case, assignee=form.cleaned_data["assignee"], actor=user)
             assigned += 1
-        except CaseRefused as error:
+        except (CaseRefused, NotPermitted) as error:
             refused.append(f"{case.identification}: {error.message}")
     messages.success(request, _("%(n)s cases assigned.") % {"n": assigned})
     for line in refused:
