@@ -113,9 +113,14 @@ def bump_generation() -> None:
         state.save()
 
 
-def current_generation() -> int:
-    value = IndexState.objects.filter(pk=1).values_list("generation", flat=True).first()
-    return value or 0
+def current_generation() -> tuple[int, str]:
+    """Which build of the index is current: its number and the moment it was built. The moment
+    tells two builds with the same number apart (after a database was emptied and loaded again,
+    as the test suite does, the number starts over and a process would keep a stale model)."""
+    row = IndexState.objects.filter(pk=1).values_list("generation", "built_at").first()
+    if row is None:
+        return (0, "")
+    return (row[0], row[1].isoformat() if row[1] else "")
 
 
 def query(terms: list[str]) -> dict[int, float]:

@@ -43,7 +43,7 @@ class Hit:
 class _Model:
     """What each process keeps in memory about the catalogue; rebuilt when the index changes."""
 
-    generation: int
+    generation: tuple[int, str]
     vocabulary: Vocabulary
     synonyms: dict[str, frozenset[str]]
     # product id -> keyword phrases as sets of stems (content words only)
