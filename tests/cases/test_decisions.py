@@ -102,6 +102,11 @@ def test_a_refusal_from_text_blocks_previewed_sent_and_fixed(
     assert "uiterlijk op 13 april 2026" in letter  # Awb 6:7, 6:8: from 3 March, six weeks
     assert "voorlopige voorziening" in letter
     assert "Namens het college van burgemeester en wethouders" in letter
+    from loket.cases.errors import CaseRefused
+    from loket.cases.services import case_withdraw
+
+    with pytest.raises(CaseRefused):  # decided: the applicant objects instead of withdrawing
+        case_withdraw(case=case, reason="Toch niet")
     message = OutboxMessage.objects.get(case=case, event="decision_sent")
     assert message.document == sent.document and message.channel == "e-mail"
     assert "tot en met 13 april 2026 bezwaar maken" in message.body_text

@@ -43,6 +43,9 @@ def test_object_from_the_decision(client: Any, town: Any, resident: Any, neighbo
         page = client.get(page_url).content.decode()
         assert "Vergunning geweigerd" in page
         assert "tot en met 13 april 2026 bezwaar maken" in page
+        # Decided: no promise of a decision date any more, and no withdrawing the request.
+        assert "We hebben besloten" in page and "We beslissen uiterlijk" not in page
+        assert reverse("portal:mijn_case_withdraw", args=[town.slug, case.uuid]) not in page
         letter = reverse(
             "portal:mijn_case_document", args=[town.slug, case.uuid, decision.document.uuid]
         )

@@ -1336,6 +1336,12 @@ def case_withdraw(*, case: Case, actor: Any = None, reason: str = "") -> Case:
     locked = _lock(case, None)
     current = locked.case
     _open(current)
+    if current.decisions.filter(status=Decision.Status.SENT).exists():
+        # Awb: an application can be withdrawn until it is decided on; after that, the
+        # applicant objects to the decision instead.
+        raise CaseRefused(
+            _("A decision has been taken on this request; you can object to it instead.")
+        )
     targets = current.case_type.moves(Transition.Kind.WITHDRAW).get(current.status_id)
     result = current.case_type.results.filter(code=WITHDRAWN_RESULT).first()
     if not targets or result is None:

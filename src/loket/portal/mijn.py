@@ -275,7 +275,8 @@ def _case_page(
             "message_form": message_form or pf.MessageForm(),
             "upload_form": upload_form or pf.UploadForm(),
             "can_withdraw": case.closed_at is None
-            and case.case_type.results.filter(code="ingetrokken").exists(),
+            and case.case_type.results.filter(code="ingetrokken").exists()
+            and not case.decisions.filter(status=Decision.Status.SENT).exists(),
             "decisions": _decisions(municipality, case),
         },
         status=status,

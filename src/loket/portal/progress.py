@@ -103,6 +103,8 @@ class Progress:
                     " you for."
                 )
             return _("Our term stands still until we receive what we asked you for.")
+        if case.decisions.filter(status="sent").exists():
+            return _("We have decided. You can read the decision below.")
         # Never a date that has passed (issue 12): one rule for the portal and the messages.
         return promise_sentence(case, day)
 
