@@ -163,6 +163,12 @@ def objection_url(case: Case) -> str:
     return settings.LOKET_BASE_URL.rstrip("/") + path
 
 
+def _language(case: Case) -> str:
+    """The applicant's language for the letter and the message: Dutch unless they chose English."""
+    person = case.initiator_person
+    return person.language if person is not None and person.language in ("nl", "en") else "nl"
+
+
 def decision_letter(decision: Decision, *, sent_on: date | None = None) -> bytes:
     """The letter as a PDF: the municipality's letterhead, the decision, its reasoning, and the
     remedy with its last day (Awb 3:45, 6:7, 6:8). A draft is marked as such (a preview)."""
@@ -173,7 +179,7 @@ def decision_letter(decision: Decision, *, sent_on: date | None = None) -> bytes
 
     case = decision.case
     person = case.initiator_person
-    language = person.language if person is not None and person.language in ("nl", "en") else "nl"
+    language = _language(case)
     sent_on = decision.sent_on or sent_on or timezone.localdate()
     logo = ""
     found = logo_of(case.municipality)
@@ -274,8 +280,7 @@ def decision_send(*, decision: Decision, actor: Any) -> Decision:
         },
     )
     last_day = locked.objection_last_day
-    person = case.initiator_person
-    language = person.language if person is not None and person.language in ("nl", "en") else "nl"
+    language = _language(case)
     with translation.override(language):
         objection = (
             _(

@@ -494,15 +494,6 @@ def case_suspend(
     return saved
 
 
-@dataclass(frozen=True)
-class Terms:
-    """A case's terms as ``compute_terms`` found them."""
-
-    norm: datetime
-    legal: datetime | None
-    promised: datetime
-
-
 def _legal_start(case: Case) -> date:
     statutory = case.product.statutory
     if (
@@ -516,7 +507,15 @@ def _legal_start(case: Case) -> date:
     return case.received_on
 
 
-def compute_terms(case: Case, *, events: list[CaseEvent] | None = None) -> Terms:
+_TERM_EVENT_KINDS = (CaseEvent.Kind.SUSPENDED, CaseEvent.Kind.RESUMED, CaseEvent.Kind.EXTENDED)
+
+
+def _term_events(case: Case, *pending: CaseEvent) -> list[CaseEvent]:
+    """The events that move a case's terms, in order, with ``pending`` ones not yet stored."""
+    return [*case.events.filter(kind__in=_TERM_EVENT_KINDS).order_by("at", "pk"), *pending]
+
+
+def compute_terms(case: Case, *, events: list[CaseEvent] | None = None) -> None:
     """Set ``norm_due_at``, ``legal_due_at``, ``due_at`` and ``at_risk_at`` from the case's own
     record: its receipt date, its suspensions and its extensions (``loket.cases.terms``).
 
@@ -529,11 +528,7 @@ def compute_terms(case: Case, *, events: list[CaseEvent] | None = None) -> Terms
       extension the new statutory end or the date a notice named (Awb 4:14 lid 1).
     """
     if events is None:
-        events = list(
-            case.events.filter(
-                kind__in=[CaseEvent.Kind.SUSPENDED, CaseEvent.Kind.RESUMED, CaseEvent.Kind.EXTENDED]
-            ).order_by("at", "pk")
-        )
+        events = _term_events(case)
     pauses: list[Pause] = []
     stopped: date | None = None
     moves: list[Term] = []
@@ -584,7 +579,6 @@ def compute_terms(case: Case, *, events: list[CaseEvent] | None = None) -> Terms
     # "At risk" is the last part of the service norm's length before the promised date.
     length = term_end(case.received_on, product.term) - end_of_day(case.received_on)
     case.at_risk_at = promised - length * (1 - settings.LOKET_AT_RISK_FRACTION)
-    return Terms(norm, legal, promised)
 
 
 def deadline_moved(before: datetime | None, after: datetime | None) -> bool:
@@ -616,13 +610,7 @@ def _restart(
         effective_on=restarted_on,
         basis=basis,
     )
-    events = [
-        *current.events.filter(
-            kind__in=[CaseEvent.Kind.SUSPENDED, CaseEvent.Kind.RESUMED, CaseEvent.Kind.EXTENDED]
-        ).order_by("at", "pk"),
-        resumed,
-    ]
-    compute_terms(current, events=events)
+    compute_terms(current, events=_term_events(current, resumed))
     current.suspended_at = None
     current.awaiting_until = None
     # The resume always happened; the deadline change only when the date moved. The new date is
@@ -890,13 +878,7 @@ def case_extend(
         basis=basis,
         effective_on=local_date(locked.now),
     )
-    events = [
-        *current.events.filter(
-            kind__in=[CaseEvent.Kind.SUSPENDED, CaseEvent.Kind.RESUMED, CaseEvent.Kind.EXTENDED]
-        ).order_by("at", "pk"),
-        extension,
-    ]
-    compute_terms(current, events=events)
+    compute_terms(current, events=_term_events(current, extension))
     extension.due_before = before if deadline_moved(before, current.due_at) else None
     extension.due_after = current.due_at
     extension.save()
