@@ -16,6 +16,7 @@ provisional ruling).
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -25,14 +26,22 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from loket.accounts.permissions import Action, require
 from loket.cases.errors import CaseRefused, InvalidInput
+from loket.cases.letters import (
+    TemplateText,
+    fill_placeholders,
+    letter_template_for,
+    reasoning_blocks_for,
+)
 from loket.cases.models import Case, CaseDocument, CaseEvent, Decision
 from loket.catalogue.models import DecisionType
 from loket.history.services import history_record
 from loket.lib import limits
+from loket.tenancy.models import Municipality
 
 DEFAULT_MANDATE = "Namens het college van burgemeester en wethouders"
 
@@ -45,13 +54,19 @@ def _check_text(value: str, *, limit: int, field: str) -> str:
     return limits.check_length(value, limit=limit, field=field, refused=InvalidInput)
 
 
-def reasoning_from_blocks(decision_type: DecisionType) -> str:
-    """The reasoning staff start from: the decision type's text blocks, one paragraph each."""
-    return "\n\n".join(
-        str(block.get("text", "")).strip()
-        for block in decision_type.reasoning_blocks
-        if str(block.get("text", "")).strip()
-    )
+def reasoning_from_blocks(
+    decision_type: DecisionType, municipality: Municipality | int | None = None
+) -> str:
+    """The reasoning staff start from: the decision type's text blocks, one paragraph each;
+    the municipality's own blocks where it keeps them (``loket.cases.letters``)."""
+    return "\n\n".join(block["text"] for block in reasoning_blocks_for(decision_type, municipality))
+
+
+def default_mandate(municipality: Municipality | int) -> str:
+    """On whose behalf a decision is taken unless staff say otherwise: the municipality's
+    letter template's line, else the college (in mandate, Awb 10:1)."""
+    template = letter_template_for(municipality)
+    return (template.mandate if template is not None else "") or DEFAULT_MANDATE
 
 
 def _check_dates(effective_on: date | None, expires_on: date | None) -> None:
@@ -73,8 +88,10 @@ def decision_draft(
     replaces: Decision | None = None,
 ) -> Decision:
     """A draft decision of ``decision_type`` on an open case; the reasoning starts from the
-    type's text blocks when none is given. ``replaces``: the sent decision this one will replace
-    when it is sent. Only a role that may ``decide`` drafts (``loket.accounts.permissions``)."""
+    type's text blocks (the municipality's own where it keeps them) when none is given, and it
+    is decided on behalf of the municipality's default (its letter template, else the college).
+    ``replaces``: the sent decision this one will replace when it is sent. Only a role that may
+    ``decide`` drafts (``loket.accounts.permissions``)."""
     require(actor, Action.DECIDE, case.municipality_id)
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.closed_at is not None:
@@ -94,7 +111,7 @@ def decision_draft(
         case=locked,
         identification=f"{locked.identification}-B{number}",
         decision_type=decision_type,
-        reasoning=reasoning or reasoning_from_blocks(decision_type),
+        reasoning=reasoning or reasoning_from_blocks(decision_type, locked.municipality_id),
         legal_ground=_check_text(
             decision_type.legal_ground if legal_ground is None else legal_ground,
             limit=limits.SHORT,
@@ -102,7 +119,9 @@ def decision_draft(
         ),
         effective_on=effective_on,
         expires_on=expires_on,
-        mandate=_check_text(mandate or DEFAULT_MANDATE, limit=limits.SHORT, field="mandate"),
+        mandate=_check_text(
+            mandate or default_mandate(locked.municipality_id), limit=limits.SHORT, field="mandate"
+        ),
         decided_by=actor,
         replaces=replaces,
     )
@@ -112,7 +131,11 @@ def decision_draft(
         instance=locked,
         action="update",
         actor=actor,
-        changes={"decision_draft": decision.identification, "type": decision_type.code},
+        changes={
+            "decision_draft": decision.identification,
+            "type": decision_type.code,
+            **({"replaces": replaces.identification} if replaces is not None else {}),
+        },
     )
     return decision
 
@@ -149,11 +172,75 @@ def decision_update(
     locked.legal_ground = _check_text(legal_ground, limit=limits.SHORT, field="legal_ground")
     locked.effective_on, locked.expires_on = effective_on, expires_on
     locked.mandate = _check_text(mandate, limit=limits.SHORT, field="mandate").strip() or (
-        DEFAULT_MANDATE
+        default_mandate(locked.case.municipality_id)
     )
     locked.decided_by = actor
     locked.save()
     return locked
+
+
+@transaction.atomic
+def decision_insert_block(
+    *, decision: Decision, index: int, actor: Any, reasoning: str | None = None
+) -> Decision:
+    """Append one text block of the decision's type (the municipality's own where it keeps
+    them, ``loket.cases.letters``) to the draft's reasoning, as a paragraph of its own (Awb
+    3:46: the reasoning is the case worker's; the blocks are standard paragraphs to start from).
+    ``reasoning``: the draft as the user has it on the page, unsaved edits included; None: the
+    stored one. ``index`` counts from 0 in ``reasoning_blocks_for``. Only a role that may
+    ``decide``."""
+    locked = _draft(decision)
+    require(actor, Action.DECIDE, locked.case.municipality_id)
+    blocks = reasoning_blocks_for(locked.decision_type, locked.case.municipality_id)
+    if not 0 <= index < len(blocks):
+        raise InvalidInput(
+            _("Choose one of the text blocks of this kind of decision."), field="block"
+        )
+    base = (
+        locked.reasoning
+        if reasoning is None
+        else _check_text(reasoning, limit=limits.DESCRIPTION, field="reasoning")
+    ).strip()
+    text = blocks[index]["text"]
+    combined = f"{base}\n\n{text}" if base else text
+    locked.reasoning = _check_text(combined, limit=limits.DESCRIPTION, field="reasoning")
+    locked.save(update_fields=["reasoning"])
+    return locked
+
+
+@transaction.atomic
+def decision_replace(
+    *, decision: Decision, actor: Any, decision_type: DecisionType | None = None
+) -> Decision:
+    """Start replacing a sent decision: a new draft on the same case, linked to it through
+    ``replaces`` and prefilled from it (reasoning, legal ground, end date, mandate; of the
+    same type unless another is chosen). Nothing changes for the applicant until the new one
+    is sent: then the old one becomes replaced (``decision_send``), both in the case's history.
+    Refused for a decision that is not sent, while another draft already replaces it, and on
+    a closed case (reopen it first). Only a role that may ``decide``."""
+    require(actor, Action.DECIDE, decision.case.municipality_id)
+    # The case first, then the decision: the order ``decision_send`` locks them in.
+    case = Case.objects.select_for_update().get(pk=decision.case_id)
+    old = Decision.objects.select_for_update().select_related("decision_type").get(pk=decision.pk)
+    if old.status != Decision.Status.SENT:
+        raise DecisionRefused(_("Only a sent decision can be replaced."))
+    if Decision.objects.filter(replaces=old, status=Decision.Status.DRAFT).exists():
+        raise DecisionRefused(
+            _("A draft that replaces this decision exists already: finish that one.")
+        )
+    return decision_draft(
+        case=case,
+        decision_type=decision_type or old.decision_type,
+        actor=actor,
+        reasoning=old.reasoning,
+        legal_ground=old.legal_ground,
+        # Sending filled in the day it was sent where staff left the date empty (Awb 3:40);
+        # only a date chosen on purpose is carried over, else the new one takes effect when sent.
+        effective_on=old.effective_on if old.effective_on != old.sent_on else None,
+        expires_on=old.expires_on,
+        mandate=old.mandate,
+        replaces=old,
+    )
 
 
 def objection_url(case: Case) -> str:
@@ -169,50 +256,194 @@ def _language(case: Case) -> str:
     return person.language if person is not None and person.language in ("nl", "en") else "nl"
 
 
-def decision_letter(decision: Decision, *, sent_on: date | None = None) -> bytes:
-    """The letter as a PDF: the municipality's letterhead, the decision, its reasoning, and the
-    remedy with its last day (Awb 3:45, 6:7, 6:8). A draft is marked as such (a preview)."""
+@dataclass(frozen=True)
+class Letter:
+    """What one decision letter says: of a real decision (``decision_letter``) or the sample
+    on the letter template page (``sample_letter``). The template reads only this, so both
+    are the same letter."""
+
+    municipality: Municipality
+    language: str
+    reference: str
+    case_reference: str
+    product: str
+    received_on: date
+    sent_on: date
+    effective_on: date
+    expires_on: date | None
+    decision_name: str
+    paragraphs: list[str]
+    legal_ground: str
+    mandate: str
+    signer: str
+    remedy: str
+    objection_url: str
+    recipient: list[str]
+    salutation_name: str = ""
+    watermark: str = ""
+    wording: TemplateText = field(default_factory=TemplateText)
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.split("\n\n") if p.strip()]
+
+
+def render_letter(letter: Letter) -> bytes:
+    """The letter as a PDF: the municipality's letterhead, the decision and its reasoning in
+    the municipality's wording, and the remedy with its last day (Awb 3:45, 6:7, 6:8), which
+    the code words and the template only addresses. Rendered with autoescaping: every text a
+    person typed is printed as text."""
     from weasyprint import HTML  # needs Pango (Debian: libpango-1.0-0, libpangoft2-1.0-0)
 
     from loket.cases.terms import objection_period_end
     from loket.tenancy.face import face_of, logo_of
 
-    case = decision.case
-    person = case.initiator_person
-    language = _language(case)
-    sent_on = decision.sent_on or sent_on or timezone.localdate()
+    municipality = letter.municipality
     logo = ""
-    found = logo_of(case.municipality)
+    found = logo_of(municipality)
     if found:
         with found.open("rb") as handle:
             kind = "png" if (found.name or "").lower().endswith(".png") else "jpeg"
             logo = f"data:image/{kind};base64,{base64.b64encode(handle.read()).decode()}"
-    with translation.override(language):
-        decision_type = decision.decision_type
-        subject = _("Decision on your request for %(product)s") % {"product": case.product.name}
+    wording = letter.wording
+    english = letter.language == "en"
+    face = face_of(municipality)
+    with translation.override(letter.language):
+        values = {
+            "product": letter.product,
+            "datum_ontvangst": date_format(letter.received_on, "j F Y"),
+            "zaaknummer": letter.case_reference,
+        }
+        opening = wording.opening_en if english else wording.opening_nl
+        closing = wording.closing_en if english else wording.closing_nl
+        custom_objection = bool(
+            wording.objection_addressee or wording.objection_address or wording.objection_url
+        )
         html = render_to_string(
             "cases/decision_letter.html",
             {
-                "language": language,
-                "subject": subject,
-                "decision": decision,
-                "case": case,
-                "person": person,
-                "organisation": case.initiator_organisation,
-                "face": face_of(case.municipality),
+                "letter": letter,
+                "subject": _("Decision on your request for %(product)s")
+                % {"product": letter.product},
+                "face": face,
                 "logo": logo,
-                "sent_on": sent_on,
-                "effective_on": decision.effective_on or sent_on,
-                "paragraphs": [p for p in decision.reasoning.split("\n\n") if p.strip()],
-                "remedy": decision_type.remedy,
-                "last_day": objection_period_end(sent_on),
-                "objection_url": objection_url(case),
-                "signer": decision.decided_by.get_full_name() or decision.decided_by.get_username(),
-                "preview": decision.status == Decision.Status.DRAFT,
+                "opening": _paragraphs(fill_placeholders(opening, values)),
+                "closing": _paragraphs(fill_placeholders(closing, values)),
+                "signer": wording.signatory_name or letter.signer,
+                "signer_function": wording.signatory_function,
+                "last_day": objection_period_end(letter.sent_on),
+                "custom_objection": custom_objection,
+                "objection_online": wording.objection_url or f"Mijn Loket ({letter.objection_url})",
+                "objection_addressee": wording.objection_addressee
+                or _("the Municipal Executive of %(name)s") % {"name": face.name},
+                "objection_address": ", ".join(wording.objection_address.splitlines())
+                or face.postal_one_line,
+                "court": wording.court,
+                "footer": wording.footer.splitlines(),
             },
         )
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf
+
+
+def decision_letter(decision: Decision, *, sent_on: date | None = None) -> bytes:
+    """The letter of ``decision`` as a PDF, in the municipality's wording (its letter template,
+    ``loket.cases.letters``) and the applicant's language. A draft is marked as such (a
+    preview)."""
+    case = decision.case
+    person = case.initiator_person
+    organisation = case.initiator_organisation
+    language = _language(case)
+    sent_on = decision.sent_on or sent_on or timezone.localdate()
+    recipient: list[str] = []
+    if person is not None:
+        recipient = [
+            person.full_name,
+            f"{person.street} {person.house_number}".strip(),
+            f"{person.postcode} {person.city}".strip(),
+        ]
+    elif organisation is not None:
+        recipient = [organisation.name]
+    with translation.override(language):
+        decision_name = decision.decision_type.name
+        product = case.product.name
+        draft = str(_("DRAFT")) if decision.status == Decision.Status.DRAFT else ""
+    letter = Letter(
+        municipality=case.municipality,
+        language=language,
+        reference=decision.identification,
+        case_reference=case.identification,
+        product=product,
+        received_on=case.received_on,
+        sent_on=sent_on,
+        effective_on=decision.effective_on or sent_on,
+        expires_on=decision.expires_on,
+        decision_name=decision_name,
+        paragraphs=_paragraphs(decision.reasoning),
+        legal_ground=decision.legal_ground,
+        mandate=decision.mandate,
+        signer=decision.decided_by.get_full_name() or decision.decided_by.get_username(),
+        remedy=decision.decision_type.remedy,
+        objection_url=objection_url(case),
+        recipient=recipient,
+        salutation_name=person.full_name if person is not None else "",
+        watermark=draft,
+        wording=TemplateText.of(letter_template_for(case.municipality_id)),
+    )
+    return render_letter(letter)
+
+
+def sample_letter(
+    *,
+    municipality: Municipality,
+    actor: Any,
+    wording: TemplateText | None = None,
+    language: str = "nl",
+) -> bytes:
+    """A sample decision letter (a permit granted, open to objection) in ``wording`` (default:
+    the municipality's saved letter template), marked as a sample: what the letter template
+    page previews. ``wording`` is checked as saving would check it. Only a role that may
+    ``templates`` there."""
+    from loket.cases.letters import require_templates, template_text_check
+
+    require_templates(actor, municipality)
+    if wording is None:
+        wording = TemplateText.of(letter_template_for(municipality))
+    wording = template_text_check(wording)
+    language = language if language in ("nl", "en") else "nl"
+    today = timezone.localdate()
+    path = reverse("portal:mijn", kwargs={"municipality": municipality.slug})
+    with translation.override(language):
+        letter = Letter(
+            municipality=municipality,
+            language=language,
+            reference=f"ZAAK-{today.year}-0000000-B1",
+            case_reference=f"ZAAK-{today.year}-0000000",
+            product=str(_("Event permit")),
+            received_on=date.fromordinal(today.toordinal() - 21),
+            sent_on=today,
+            effective_on=today,
+            expires_on=None,
+            decision_name=str(_("Permit granted")),
+            paragraphs=[
+                str(
+                    _(
+                        "This is a sample letter. It shows your own texts in a decision letter."
+                        " In a real letter, this is where the reasoning of the decision goes."
+                    )
+                )
+            ],
+            legal_ground=str(_("General local bye-law (APV), article 2:25")),
+            mandate=wording.mandate or DEFAULT_MANDATE,
+            signer=(actor.get_full_name() or actor.get_username()) if actor else "",
+            remedy=DecisionType.Remedy.OBJECTION,
+            objection_url=settings.LOKET_BASE_URL.rstrip("/") + path,
+            recipient=["J. Jansen", "Voorbeeldstraat 1", f"1234 AB {municipality.name}"],
+            salutation_name="J. Jansen",
+            watermark=str(_("SAMPLE")),
+            wording=wording,
+        )
+    return render_letter(letter)
 
 
 @transaction.atomic
@@ -231,6 +462,18 @@ def decision_send(*, decision: Decision, actor: Any) -> Decision:
         raise DecisionRefused(_("The case is closed. Reopen it first."))
     if not locked.reasoning.strip():
         raise InvalidInput(_("A decision needs its reasoning (Awb 3:46)."), field="reasoning")
+    replaced = None
+    if locked.replaces_id is not None:
+        # Locked after the case, as ``decision_replace`` does, so the two never wait on each
+        # other in opposite order.
+        replaced = Decision.objects.select_for_update().get(pk=locked.replaces_id)
+        if replaced.status != Decision.Status.SENT:
+            raise DecisionRefused(
+                _(
+                    "The decision this one replaces is no longer in force (withdrawn or already"
+                    " replaced); make a new decision instead."
+                )
+            )
     today = timezone.localdate()
     locked.status = Decision.Status.SENT
     locked.sent_on = today
@@ -251,8 +494,9 @@ def decision_send(*, decision: Decision, actor: Any) -> Decision:
     document.save()
     locked.document = document
     locked.save()
-    if locked.replaces is not None:
-        Decision.objects.filter(pk=locked.replaces.pk).update(status=Decision.Status.REPLACED)
+    if replaced is not None:
+        replaced.status = Decision.Status.REPLACED
+        replaced.save(update_fields=["status"])
     fields = ["version", "updated_at"]
     result = locked.decision_type.result
     if result is not None:
@@ -269,6 +513,17 @@ def decision_send(*, decision: Decision, actor: Any) -> Decision:
         effective_on=today,
         basis=locked.decision_type.code,
     )
+    if replaced is not None:
+        # Both in the case's history: the new decision sent (above) and the old one replaced.
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEvent.Kind.DECISION,
+            at=timezone.now(),
+            actor=actor,
+            detail=f"{replaced.identification}: vervangen door {locked.identification}",
+            effective_on=today,
+            basis="replaced",
+        )
     history_record(
         instance=case,
         action="update",
@@ -276,7 +531,7 @@ def decision_send(*, decision: Decision, actor: Any) -> Decision:
         changes={
             "decision_sent": locked.identification,
             "type": locked.decision_type.code,
-            **({"replaces": locked.replaces.identification} if locked.replaces else {}),
+            **({"replaces": replaced.identification} if replaced is not None else {}),
         },
     )
     last_day = locked.objection_last_day
@@ -305,8 +560,6 @@ def decision_send(*, decision: Decision, actor: Any) -> Decision:
 
 
 def _day(value: date) -> str:
-    from django.utils.formats import date_format
-
     return date_format(value, "j F Y")
 
 

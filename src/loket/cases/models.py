@@ -501,3 +501,107 @@ class CaseMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_sender_display()} {self.sent_at:%d-%m-%Y}: {self.text[:40]}"
+
+
+class LetterTemplate(TenantOwned):
+    """How a municipality words its decision letters (issue 13): opening and closing, who signs
+    and on whose behalf, where objections go, which court gives a provisional ruling, and the
+    footer. One per municipality and optional: without one, or where a field is empty, the
+    letter uses Loket's own text. The objection clause itself (Awb 3:45, 6:7, 6:8, 6:5, 8:81)
+    stays in the code; this only fills in to whom and where (``loket.cases.letters``)."""
+
+    opening_nl = models.TextField(
+        _("opening (Dutch)"),
+        blank=True,
+        help_text=_("After the salutation. Empty: the standard opening."),
+    )
+    opening_en = models.TextField(
+        _("opening (English)"),
+        blank=True,
+        help_text=_("For applicants who chose English. Empty: the standard English opening."),
+    )
+    closing_nl = models.TextField(
+        _("closing (Dutch)"), blank=True, help_text=_("Before the greeting. Empty: none.")
+    )
+    closing_en = models.TextField(
+        _("closing (English)"), blank=True, help_text=_("Empty: none in English letters.")
+    )
+    mandate = models.CharField(
+        _("decided on behalf of"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty: Namens het college van burgemeester en wethouders"),
+    )
+    signatory_name = models.CharField(
+        _("signed by"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty: the colleague who sends the decision"),
+    )
+    signatory_function = models.CharField(
+        _("function of the signatory"), max_length=200, blank=True
+    )
+    objection_addressee = models.CharField(
+        _("objections are addressed to"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty: the Municipal Executive (college van burgemeester en wethouders)"),
+    )
+    objection_address = models.TextField(
+        _("postal address for objections"),
+        blank=True,
+        help_text=_("One line each. Empty: the municipality's postal address"),
+    )
+    objection_url = models.URLField(
+        _("where to object online"), blank=True, help_text=_("Empty: Mijn Loket")
+    )
+    court = models.CharField(
+        _("district court"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a provisional ruling (Awb 8:81), e.g. rechtbank Gelderland"),
+    )
+    footer = models.TextField(_("footer"), blank=True, help_text=_("At most three lines"))
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality"], name="letter_template_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.municipality_id}"
+
+
+class ReasoningBlocks(TenantOwned):
+    """A municipality's own text blocks for the reasoning (Awb 3:46) of one decision type, in
+    place of the catalogue's (``DecisionType.reasoning_blocks``, shared by all municipalities):
+    ``[{"title": …, "text": …}, …]``. No row: the catalogue's blocks apply."""
+
+    decision_type = models.ForeignKey(
+        DecisionType, on_delete=models.CASCADE, related_name="+", verbose_name=_("decision type")
+    )
+    blocks = models.JSONField(_("reasoning text blocks"), default=list, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("reasoning text blocks")
+        verbose_name_plural = _("reasoning text blocks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "decision_type"], name="reasoning_blocks_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_type_id} ({self.municipality_id})"
