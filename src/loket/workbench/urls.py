@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from loket.workbench import decisions, front_office, views
+from loket.workbench import decisions, front_office, letters, views
 from loket.workbench.forms import StaffLoginForm
 
 app_name = "workbench"
@@ -40,6 +40,23 @@ urlpatterns = [
     path("kennisbank/nieuw", front_office.article_new, name="article_new"),
     path("kennisbank/<uuid:uuid>", front_office.article_detail, name="article_detail"),
     path("kennisbank/<uuid:uuid>/wijzigen", front_office.article_edit, name="article_edit"),
+    path("sjablonen", letters.letter_templates, name="letter_templates"),
+    path("sjablonen/<slug:municipality>/brief", letters.letter_template, name="letter_template"),
+    path(
+        "sjablonen/<slug:municipality>/brief/voorbeeld",
+        letters.letter_preview,
+        name="letter_preview",
+    ),
+    path(
+        "sjablonen/<slug:municipality>/tekstblokken",
+        letters.reasoning_blocks,
+        name="reasoning_blocks",
+    ),
+    path(
+        "sjablonen/<slug:municipality>/tekstblokken/<int:decision_type>",
+        letters.reasoning_blocks_edit,
+        name="reasoning_blocks_edit",
+    ),
     path("verzoeken", front_office.request_list, name="request_list"),
     path("verzoeken/<uuid:uuid>", front_office.request_detail, name="request_detail"),
     path(
