@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from email.message import EmailMessage
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from pytest_django import DjangoDbBlocker, Settings
 
+from loket.accounts.models import User
+from loket.tenancy.models import Municipality
 from tests.factories import MunicipalityFactory, StaffFactory
 
+if TYPE_CHECKING:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import SMTP, Envelope, Session
 
-def _offering_everything(municipality: Any) -> Any:
+
+def _offering_everything(municipality: Municipality) -> Municipality:
     """The standard package and every additional one, so tests can open a case for any shipped
     product (``case_create`` refuses a product the municipality does not offer)."""
     from loket.tenancy.models import Package
@@ -19,32 +29,34 @@ def _offering_everything(municipality: Any) -> Any:
 
 
 @pytest.fixture
-def municipality_a(db):  # type: ignore[no-untyped-def]
-    return _offering_everything(MunicipalityFactory(slug="aadorp", name="Aadorp"))
+def municipality_a(db: None) -> Municipality:
+    return _offering_everything(MunicipalityFactory.create(slug="aadorp", name="Aadorp"))
 
 
 @pytest.fixture
-def municipality_b(db):  # type: ignore[no-untyped-def]
-    return _offering_everything(MunicipalityFactory(slug="beedorp", name="Beedorp"))
+def municipality_b(db: None) -> Municipality:
+    return _offering_everything(MunicipalityFactory.create(slug="beedorp", name="Beedorp"))
 
 
 @pytest.fixture
-def staff_a(municipality_a):  # type: ignore[no-untyped-def]
+def staff_a(municipality_a: Municipality) -> User:
     """A team lead of municipality A only: handles cases like a case worker and may also
     extend, reopen and assign (the default role table, ``loket.accounts.permissions``). Tests
     of what a plain case worker may not do make one of their own."""
     from loket.accounts.models import Role
 
-    return StaffFactory(username="worker-a", role=Role.TEAM_LEAD, municipalities=[municipality_a])
+    return StaffFactory.create(
+        username="worker-a", role=Role.TEAM_LEAD, municipalities=[municipality_a]
+    )
 
 
 @pytest.fixture
-def staff_b(municipality_b):  # type: ignore[no-untyped-def]
-    return StaffFactory(username="worker-b", municipalities=[municipality_b])
+def staff_b(municipality_b: Municipality) -> User:
+    return StaffFactory.create(username="worker-b", municipalities=[municipality_b])
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> None:
     """The shipped catalogue is loaded once per test database; each test rolls back on top."""
     from loket.catalogue.services import catalogue_load
 
@@ -53,12 +65,12 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 
 
 @pytest.fixture
-def catalogue(db):  # type: ignore[no-untyped-def]
+def catalogue(db: None) -> None:
     """The real catalogue the product ships with (already loaded by django_db_setup)."""
 
 
 @pytest.fixture
-def empty_catalogue(db):  # type: ignore[no-untyped-def]
+def empty_catalogue(db: None) -> None:
     """No catalogue at all, for tests of loading one (rolled back after the test)."""
     from loket.catalogue.models import CaseType, Product
     from loket.organisation.models import Partner, Team
@@ -69,13 +81,13 @@ def empty_catalogue(db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
+def _media_root(settings: Settings, tmp_path: Path) -> None:
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles():  # type: ignore[no-untyped-def]
+def _fresh_throttles() -> Iterator[None]:
     """Throttle counters live in the cache: every test starts with none (lockouts of django-axes
     are database rows, rolled back with the test)."""
     from django.core.cache import caches
@@ -92,14 +104,14 @@ class _Inbox:
     get a permanent 550; ``on_rcpt`` is called for every recipient (fault tests)."""
 
     def __init__(self) -> None:
-        self.messages: list[Any] = []
+        self.messages: list[EmailMessage] = []
         self.refuse: set[str] = set()
-        self.on_rcpt: Any = None
-        self.controller: Any = None
+        self.on_rcpt: Callable[[str], object] | None = None
+        self.controller: Controller | None = None
         self.port = 0
 
     async def handle_RCPT(  # noqa: N802
-        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
         if self.on_rcpt is not None:
             self.on_rcpt(address)
@@ -122,15 +134,19 @@ class _Inbox:
     def message_ids(self) -> list[str]:
         return [str(m["Message-ID"]) for m in self.messages]
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
         from email import message_from_bytes, policy
 
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        content = envelope.content
+        assert isinstance(content, bytes)  # aiosmtpd gives the raw bytes (decode_data=False)
+        message = message_from_bytes(content, policy=policy.default)
+        assert isinstance(message, EmailMessage)  # the default policy builds EmailMessage
+        self.messages.append(message)
         return "250 OK"
 
 
 @pytest.fixture
-def smtp_server(settings: Any) -> Any:
+def smtp_server(settings: Settings) -> Iterator[_Inbox]:
     """A real SMTP server on a free local port; Django's mail goes to it over SMTP."""
     import socket
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import csp.constants as csp
 import dj_database_url
 import django
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from loket.lib.env import (
@@ -26,6 +27,10 @@ from loket.lib.env import (
     env_rate,
     env_str,
 )
+
+# Django's generic classes answer ``ModelAdmin[Team]``, ``ModelForm[Person]`` at run time as
+# their stubs do for mypy (django-stubs-ext); without it such a class statement fails to import.
+django_stubs_ext.monkeypatch()
 
 SRC_DIR = Path(__file__).resolve().parent
 BASE_DIR = SRC_DIR.parent.parent

@@ -41,7 +41,10 @@ def test_refusal_letter_read_by_the_resident_and_objected_to(
     emma: Any,  # noqa: F811
 ) -> None:
     product = Product.objects.get(slug="evenementenvergunning")
-    worker = StaffFactory(username="vergunningen", role=Role.CASE_WORKER, municipalities=[town])
+    assert product.team is not None
+    worker = StaffFactory.create(
+        username="vergunningen", role=Role.CASE_WORKER, municipalities=[town]
+    )
     worker.teams.set([product.team])
     with time_machine.travel(dt.datetime(2026, 1, 19, 10, tzinfo=AMSTERDAM), tick=False):
         case = make_case(municipality=town, person=emma, product_slug="evenementenvergunning")
@@ -107,7 +110,10 @@ def test_refusal_letter_read_by_the_resident_and_objected_to(
     # Awb 7:10: period ends Mon 13 April; six weeks from 14 April end Mon 25 May, Whit Monday,
     # so Tuesday 26 May 2026.
     with time_machine.travel(dt.datetime(2026, 3, 2, 11, tzinfo=AMSTERDAM), tick=True):
-        lawyer = StaffFactory(username="jurist", role=Role.CASE_WORKER, municipalities=[town])
+        lawyer = StaffFactory.create(
+            username="jurist", role=Role.CASE_WORKER, municipalities=[town]
+        )
+        assert objection.product.team is not None
         lawyer.teams.set([objection.product.team])
         other = browser_context().new_page()
         other.goto("/werkplek/inloggen")

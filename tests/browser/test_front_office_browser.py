@@ -25,11 +25,11 @@ pytestmark = [
 
 def test_agent_answers_from_the_knowledge_base_and_registers_in_three_clicks(page: Any) -> None:
     catalogue_load()  # also builds the wegwijzer index, after its transaction commits
-    town = MunicipalityFactory(slug="kccdorp", name="KCC-dorp")
-    StaffFactory(
+    town = MunicipalityFactory.create(slug="kccdorp", name="KCC-dorp")
+    StaffFactory.create(
         username="balie", first_name="Bente", role=Role.FRONT_OFFICE, municipalities=[town]
     )
-    resident = PersonFactory(
+    resident = PersonFactory.create(
         municipality=town,
         first_name="Noor",
         surname="Hendriks",
@@ -37,7 +37,9 @@ def test_agent_answers_from_the_knowledge_base_and_registers_in_three_clicks(pag
         house_number="7",
         phone="+31612345678",
     )
-    PersonFactory(municipality=town, surname="Buurvrouw", postcode="3312 CD", house_number="9")
+    PersonFactory.create(
+        municipality=town, surname="Buurvrouw", postcode="3312 CD", house_number="9"
+    )
     article = Article.objects.create(
         product=Product.objects.get(slug="grofvuil"),
         title_nl="Grofvuil laten ophalen",
@@ -102,9 +104,9 @@ def test_search_by_bsn_keeps_the_bsn_out_of_every_address(page: Any) -> None:
     """Issue 11: the search box is a POST form, so the BSN is in no URL the browser visits
     (history, access log, Referer); one match opens the single view as before."""
     catalogue_load()
-    town = MunicipalityFactory(slug="bsndorp", name="BSN-dorp")
-    StaffFactory(username="balie", role=Role.FRONT_OFFICE, municipalities=[town])
-    PersonFactory(municipality=town, bsn="111222333", first_name="Noor", surname="Hendriks")
+    town = MunicipalityFactory.create(slug="bsndorp", name="BSN-dorp")
+    StaffFactory.create(username="balie", role=Role.FRONT_OFFICE, municipalities=[town])
+    PersonFactory.create(municipality=town, bsn="111222333", first_name="Noor", surname="Hendriks")
     visited: list[str] = []
     page.on("request", lambda request: visited.append(request.url))
 

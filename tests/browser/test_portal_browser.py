@@ -33,7 +33,7 @@ PDF = b"%PDF-1.4\n% kentekenbewijs\n"
 def town(settings: Any) -> Any:
     settings.LOKET_DEMO_LOGIN = True
     catalogue_load()
-    town = MunicipalityFactory(
+    town = MunicipalityFactory.create(
         slug="stad",
         name="Stad",
         phone="14 0999",
@@ -54,7 +54,7 @@ def town(settings: Any) -> Any:
 
 @pytest.fixture
 def emma(town: Any) -> Any:
-    return PersonFactory(
+    return PersonFactory.create(
         municipality=town,
         bsn="111222333",
         first_name="Emma",
@@ -75,7 +75,7 @@ def _demo_login(page: Any, name: str) -> None:
 def test_resident_applies_worker_asks_resident_sends_and_the_date_moves(
     page: Any, browser_context: Any, town: Any, emma: Any, tmp_path: Path
 ) -> None:
-    worker = StaffFactory(username="parkeren", role=Role.CASE_WORKER, municipalities=[town])
+    worker = StaffFactory.create(username="parkeren", role=Role.CASE_WORKER, municipalities=[town])
     worker.teams.set(Team.objects.filter(slug="parkeren"))
     document = tmp_path / "kentekenbewijs.pdf"
     document.write_bytes(PDF)

@@ -47,7 +47,7 @@ def office() -> dict[str, Any]:
     from loket.portal.services import send_message
 
     catalogue_load()
-    town = MunicipalityFactory(slug="axedorp", name="Axedorp")
+    town = MunicipalityFactory.create(slug="axedorp", name="Axedorp")
     town.additional_packages.set(Package.objects.filter(kind=Package.Kind.ADDITIONAL))
     permits, social = (
         Team.objects.get(slug="vergunningen"),
@@ -55,7 +55,7 @@ def office() -> dict[str, Any]:
     )
 
     def staff(username: str, role: str, **kwargs: Any) -> Any:
-        return StaffFactory(
+        return StaffFactory.create(
             username=username,
             first_name=username.title(),
             role=role,
@@ -71,7 +71,7 @@ def office() -> dict[str, Any]:
     admin = staff("beheerder", Role.ADMINISTRATOR)
     kcc = staff("balie", Role.FRONT_OFFICE)
 
-    resident = PersonFactory(
+    resident = PersonFactory.create(
         municipality=town,
         bsn="111222333",
         first_name="Mila",

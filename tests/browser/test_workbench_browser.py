@@ -22,12 +22,12 @@ pytestmark = [
 
 def test_case_worker_moves_an_overdue_case_on(page: Any) -> None:
     catalogue_load()
-    town = MunicipalityFactory(slug="browserdorp", name="Browserdorp")
-    StaffFactory(username="behandelaar", municipalities=[town])
+    town = MunicipalityFactory.create(slug="browserdorp", name="Browserdorp")
+    StaffFactory.create(username="behandelaar", municipalities=[town])
     late = make_case(
         municipality=town,
         product_slug="omgevingsvergunning",
-        person=PersonFactory(municipality=town, surname="Laatkomer"),
+        person=PersonFactory.create(municipality=town, surname="Laatkomer"),
         started_at=timezone.now() - timedelta(days=90),
     )
     on_time = make_case(municipality=town, product_slug="omgevingsvergunning")
@@ -65,8 +65,8 @@ def test_queue_dates_stay_on_one_line_at_1440_pixels(browser_context: Any, tmp_p
     from loket.cases.services import case_assign
 
     # Long names squeeze the other columns, as in the demo.
-    town = MunicipalityFactory(slug="breeddorp", name="Breeddorp aan de Lange Vaart")
-    worker = StaffFactory(
+    town = MunicipalityFactory.create(slug="breeddorp", name="Breeddorp aan de Lange Vaart")
+    worker = StaffFactory.create(
         username="behandelaar",
         first_name="Maria-Magdalena",
         last_name="van Oldenbarnevelt-Verschuren",

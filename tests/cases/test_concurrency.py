@@ -55,8 +55,8 @@ def _run_together(count: int, work: Callable[[int], Any]) -> tuple[list[Any], li
 @pytest.fixture
 def setup() -> dict[str, Any]:
     catalogue_load()
-    municipality = MunicipalityFactory(slug="gelijktijdig")
-    staff = StaffFactory(username="twee-handen", municipalities=[municipality])
+    municipality = MunicipalityFactory.create(slug="gelijktijdig")
+    staff = StaffFactory.create(username="twee-handen", municipalities=[municipality])
     return {"municipality": municipality, "staff": staff}
 
 

@@ -58,7 +58,9 @@ def test_objection_period_worked_examples(name: str, sent_on: date, last_day: da
 
 @pytest.fixture
 def refusal(catalogue: None, municipality_a: Any, staff_a: Any) -> Decision:
-    person = PersonFactory(municipality=municipality_a, email="emma@example.org", language="nl")
+    person = PersonFactory.create(
+        municipality=municipality_a, email="emma@example.org", language="nl"
+    )
     with time_machine.travel(at(1, 19), tick=False):
         case = make_case(
             municipality=municipality_a, product_slug="evenementenvergunning", person=person

@@ -558,7 +558,9 @@ def test_awb_4_17_notice_on_a_case_warns_the_team_lead_and_shows_the_amount(
     catalogue: None, municipality_a: Any, staff_a: Any
 ) -> None:
     case = _parking_case(municipality_a)  # statutory term ends Mon 4 May 2026
-    lead = StaffFactory(username="lead-a", role=Role.TEAM_LEAD, municipalities=[municipality_a])
+    lead = StaffFactory.create(
+        username="lead-a", role=Role.TEAM_LEAD, municipalities=[municipality_a]
+    )
     lead.teams.add(case.team)
     with time_machine.travel(at(2026, 5, 12), tick=False):
         with pytest.raises(InvalidInput):

@@ -139,11 +139,9 @@ def test_closing_needs_a_result(catalogue: None, municipality_a: Any, staff_a: A
         case_set_status(case=case, step=final, actor=staff_a)
     case.refresh_from_db()
     assert case.closed_at is None and case.status == case.case_type.first_step
-    case = case_set_result(
-        case=case,
-        result=case.case_type.results.filter(decision_types__isnull=True).first(),
-        actor=staff_a,
-    )
+    result = case.case_type.results.filter(decision_types__isnull=True).first()
+    assert result is not None
+    case = case_set_result(case=case, result=result, actor=staff_a)
     case = case_set_status(case=case, step=final, actor=staff_a)
     assert case.closed_at is not None
     with pytest.raises(CaseClosed):
@@ -156,8 +154,10 @@ def test_result_of_another_type_is_refused(
     case = make_case(municipality=municipality_a, product_slug="paspoort")
     other = CaseType.objects.exclude(pk=case.case_type_id).first()
     assert other is not None
+    result = other.results.first()
+    assert result is not None
     with pytest.raises(InvalidInput):
-        case_set_result(case=case, result=other.results.first(), actor=staff_a)
+        case_set_result(case=case, result=result, actor=staff_a)
 
 
 def test_reopen_is_possible_and_recorded(

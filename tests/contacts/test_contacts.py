@@ -36,14 +36,16 @@ def teams(catalogue: None) -> dict[str, Team]:
 @pytest.fixture
 def people(municipality_a: Any, teams: dict[str, Team]) -> dict[str, Any]:
     """A front-office agent, a permits worker, a civil-affairs worker, a resident."""
-    kcc = StaffFactory(
+    kcc = StaffFactory.create(
         username="kcc", role=Role.FRONT_OFFICE, municipalities=[municipality_a], first_name="Kees"
     )
-    permits = StaffFactory(username="permits", municipalities=[municipality_a])
+    permits = StaffFactory.create(username="permits", municipalities=[municipality_a])
     permits.teams.set([teams["vergunningen"]])
-    civil = StaffFactory(username="civil", municipalities=[municipality_a])
+    civil = StaffFactory.create(username="civil", municipalities=[municipality_a])
     civil.teams.set([teams["publiekszaken"]])
-    resident = PersonFactory(municipality=municipality_a, surname="Dijkstra", phone="+31612345678")
+    resident = PersonFactory.create(
+        municipality=municipality_a, surname="Dijkstra", phone="+31612345678"
+    )
     return {"kcc": kcc, "permits": permits, "civil": civil, "resident": resident}
 
 
@@ -293,7 +295,7 @@ def test_partner_sees_only_requests_handed_to_it(
     client: Any, municipality_a: Any, people: dict[str, Any]
 ) -> None:
     social = Partner.objects.get(slug="sociaal-team")
-    worker = StaffFactory(
+    worker = StaffFactory.create(
         username="social", role=Role.PARTNER_WORKER, partner=social, municipalities=[municipality_a]
     )
     to_partner = contact_register(

@@ -29,26 +29,26 @@ def staff(catalogue: None, municipality_a: Any) -> dict[str, Any]:
     social = Partner.objects.get(slug="sociaal-team")
 
     def member(username: str, team: Team, role: str = Role.CASE_WORKER) -> Any:
-        user = StaffFactory(username=username, role=role, municipalities=[municipality_a])
+        user = StaffFactory.create(username=username, role=role, municipalities=[municipality_a])
         user.teams.set([team])
         return user
 
     people = {
-        "kcc": StaffFactory(
+        "kcc": StaffFactory.create(
             username="kcc", role=Role.FRONT_OFFICE, municipalities=[municipality_a]
         ),
         "permits": member("permits", permits_team),
         "permits2": member("permits2", permits_team),
         "lead": member("lead", permits_team, Role.TEAM_LEAD),
         "civil": member("civil", civil_team),
-        "social": StaffFactory(
+        "social": StaffFactory.create(
             username="social",
             role=Role.PARTNER_WORKER,
             partner=social,
             municipalities=[municipality_a],
         ),
     }
-    resident = PersonFactory(municipality=municipality_a, phone="+31612345678")
+    resident = PersonFactory.create(municipality=municipality_a, phone="+31612345678")
 
     def register(actor: str, channel: str, outcome: str, **kwargs: Any) -> None:
         contact_register(
@@ -78,7 +78,7 @@ def staff(catalogue: None, municipality_a: Any) -> dict[str, Any]:
     register("kcc", "telefoon", handed)
     register("kcc", "e-mail", handed)
     # Another municipality: never counted here.
-    elsewhere = MunicipalityFactory(slug="elders")
+    elsewhere = MunicipalityFactory.create(slug="elders")
     contact_register(
         municipality=elsewhere,
         actor=people["permits"],

@@ -29,7 +29,9 @@ VALID = {
 
 @pytest.fixture
 def agent(municipality_a: Any) -> Any:
-    return StaffFactory(username="kcc-a", role=Role.FRONT_OFFICE, municipalities=[municipality_a])
+    return StaffFactory.create(
+        username="kcc-a", role=Role.FRONT_OFFICE, municipalities=[municipality_a]
+    )
 
 
 def test_person_is_stored_normalised(municipality_a: Any, agent: Any) -> None:
@@ -75,7 +77,9 @@ def test_dutch_messages_by_default(client: Any, agent: Any) -> None:
 def test_second_person_with_known_bsn_is_refused_with_a_link(
     client: Any, agent: Any, municipality_a: Any
 ) -> None:
-    existing = PersonFactory(municipality=municipality_a, bsn="111222333", surname="Bestaand")
+    existing = PersonFactory.create(
+        municipality=municipality_a, bsn="111222333", surname="Bestaand"
+    )
     client.force_login(agent)
     response = client.post(reverse("workbench:person_new"), VALID)
     assert response.status_code == 400
@@ -99,8 +103,8 @@ def test_same_bsn_in_another_municipality_is_another_record(
 def test_changing_bsn_to_another_persons_is_refused(
     client: Any, agent: Any, municipality_a: Any
 ) -> None:
-    PersonFactory(municipality=municipality_a, bsn="111222333")
-    other = PersonFactory(municipality=municipality_a, surname="Ander")
+    PersonFactory.create(municipality=municipality_a, bsn="111222333")
+    other = PersonFactory.create(municipality=municipality_a, surname="Ander")
     client.force_login(agent)
     response = client.post(
         reverse("workbench:person_edit", kwargs={"uuid": other.uuid}),

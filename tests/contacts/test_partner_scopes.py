@@ -24,8 +24,12 @@ pytestmark = pytest.mark.django_db
 def setting(catalogue: None, municipality_a: Any) -> dict[str, Any]:
     social = Partner.objects.get(slug="sociaal-team")
     waste = Partner.objects.get(slug="afvalbedrijf")
-    kcc = StaffFactory(username="kcc", role=Role.FRONT_OFFICE, municipalities=[municipality_a])
-    resident = PersonFactory(municipality=municipality_a, surname="Bakker", phone="+31612345678")
+    kcc = StaffFactory.create(
+        username="kcc", role=Role.FRONT_OFFICE, municipalities=[municipality_a]
+    )
+    resident = PersonFactory.create(
+        municipality=municipality_a, surname="Bakker", phone="+31612345678"
+    )
     handed = contact_register(
         municipality=municipality_a,
         actor=kcc,
@@ -39,13 +43,13 @@ def setting(catalogue: None, municipality_a: Any) -> dict[str, Any]:
     case = make_case(municipality=municipality_a, product_slug="omgevingsvergunning")
     case = case_hand_over(case=case, reason="Zorgvraag, geen vergunning", actor=kcc, partner=social)
     return {
-        "social": StaffFactory(
+        "social": StaffFactory.create(
             username="sociaal",
             role=Role.PARTNER_WORKER,
             partner=social,
             municipalities=[municipality_a],
         ),
-        "waste": StaffFactory(
+        "waste": StaffFactory.create(
             username="afval",
             role=Role.PARTNER_WORKER,
             partner=waste,
@@ -58,7 +62,7 @@ def setting(catalogue: None, municipality_a: Any) -> dict[str, Any]:
 
 
 def _team_worker(municipality: Any, team: str) -> Any:
-    worker = StaffFactory(username=f"w-{team}", municipalities=[municipality])
+    worker = StaffFactory.create(username=f"w-{team}", municipalities=[municipality])
     worker.teams.set([Team.objects.get(slug=team)])
     return worker
 
@@ -112,7 +116,7 @@ def test_once_a_colleague_picks_it_up_it_is_theirs_and_still_the_partners(
 ) -> None:
     from loket.contacts.services import request_assign
 
-    colleague = StaffFactory(
+    colleague = StaffFactory.create(
         username="sociaal-2",
         role=Role.PARTNER_WORKER,
         partner=setting["social"].partner,

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def agent_client(municipality_a: Any, municipality_b: Any) -> Client:
     """A front-office agent of two municipalities (so the municipality must be chosen)."""
-    agent = StaffFactory(
+    agent = StaffFactory.create(
         username="kcc", role=Role.FRONT_OFFICE, municipalities=[municipality_a, municipality_b]
     )
     client = Client(raise_request_exception=False)
@@ -64,7 +64,7 @@ def test_bulk_assign_with_a_malformed_case_id_is_a_400(
     agent_client: Client, catalogue: None, municipality_a: Any
 ) -> None:
     case = make_case(municipality=municipality_a)
-    colleague = StaffFactory(username="collega", municipalities=[municipality_a])
+    colleague = StaffFactory.create(username="collega", municipalities=[municipality_a])
     response = agent_client.post(
         reverse("workbench:bulk_assign"),
         {"cases": "selected", "case": [str(case.uuid), "not-a-uuid"], "assignee": colleague.pk},

@@ -91,10 +91,10 @@ class World:
 @pytest.fixture
 def world(catalogue: None, settings: Any) -> World:
     settings.LOKET_DEMO_LOGIN = True
-    town = MunicipalityFactory(slug="stad", name="Stad")
+    town = MunicipalityFactory.create(slug="stad", name="Stad")
     town.additional_packages.set(Package.objects.filter(kind=Package.Kind.ADDITIONAL))
-    other = MunicipalityFactory(slug="elders", name="Elders")
-    person = PersonFactory(municipality=town, bsn="111222333", email="emma@example.org")
+    other = MunicipalityFactory.create(slug="elders", name="Elders")
+    person = PersonFactory.create(municipality=town, bsn="111222333", email="emma@example.org")
     organisation = Organisation.objects.create(
         municipality=town, kvk_number="12345678", name="Bakkerij"
     )
@@ -105,9 +105,12 @@ def world(catalogue: None, settings: Any) -> World:
         actor=None,
         shared_with_applicant=True,
     )
-    team = Team.objects.filter(pk=case.team_id).first() or Team.objects.first()
-    admin = StaffFactory(username="w-admin", role=Role.ADMINISTRATOR, municipalities=[town, other])
-    agent = StaffFactory(username="w-agent", role=Role.FRONT_OFFICE, municipalities=[town])
+    team = case.team or Team.objects.first()
+    assert team is not None
+    admin = StaffFactory.create(
+        username="w-admin", role=Role.ADMINISTRATOR, municipalities=[town, other]
+    )
+    agent = StaffFactory.create(username="w-agent", role=Role.FRONT_OFFICE, municipalities=[town])
     contact = contact_register(
         municipality=town,
         actor=agent,  # registering contacts is the front office's (the role table)
@@ -130,9 +133,9 @@ def world(catalogue: None, settings: Any) -> World:
     assert partner_product is not None and partner_product.partner is not None
     partner_case = make_case(municipality=town, product_slug=partner_product.slug)
     assert partner_case.partner_id
-    worker = StaffFactory(username="w-worker", role=Role.CASE_WORKER, municipalities=[town])
+    worker = StaffFactory.create(username="w-worker", role=Role.CASE_WORKER, municipalities=[town])
     worker.teams.set([team])
-    lead = StaffFactory(username="w-lead", role=Role.TEAM_LEAD, municipalities=[town])
+    lead = StaffFactory.create(username="w-lead", role=Role.TEAM_LEAD, municipalities=[town])
     lead.teams.set([team])
     return World(
         town=town,
@@ -149,16 +152,16 @@ def world(catalogue: None, settings: Any) -> World:
             "administrator": admin,
             "case_worker": worker,
             "team_lead": lead,
-            "front_office": StaffFactory(
+            "front_office": StaffFactory.create(
                 username="w-kcc", role=Role.FRONT_OFFICE, municipalities=[town]
             ),
-            "partner_worker": StaffFactory(
+            "partner_worker": StaffFactory.create(
                 username="w-partner",
                 role=Role.PARTNER_WORKER,
                 partner=partner_product.partner,
                 municipalities=[town],
             ),
-            "other_town": StaffFactory(username="w-elders", municipalities=[other]),
+            "other_town": StaffFactory.create(username="w-elders", municipalities=[other]),
         },
     )
 

@@ -29,14 +29,14 @@ def test_the_wegwijzer_example_of_the_readme_runs_as_written(tmp_path: Path) -> 
     env["LOKET_VAR_DIR"] = str(tmp_path)  # where the demo's SQLite file lives
     demo = {**env, "LOKET_MODE": "demo"}
     loket = str(BIN / "loket")
-    for command in (["migrate", "-v0"], ["load_catalogue"]):
-        subprocess.run([loket, *command], env=demo, check=True, capture_output=True)  # noqa: S603
+    for arguments in (["migrate", "-v0"], ["load_catalogue"]):
+        subprocess.run([loket, *arguments], env=demo, check=True, capture_output=True)  # noqa: S603
     subprocess.run(
         [
             sys.executable,
             "-c",
             "import django; django.setup(); from tests.factories import MunicipalityFactory; "
-            "MunicipalityFactory(slug='waterdal', name='Waterdal')",
+            "MunicipalityFactory.create(slug='waterdal', name='Waterdal')",
         ],
         env={**demo, "DJANGO_SETTINGS_MODULE": "loket.settings"},
         cwd=ROOT,

@@ -181,9 +181,11 @@ def test_application_answers_are_limited_in_the_service(town: Any, resident: Any
 def test_contact_texts_and_party_fields_are_limited_in_the_service(
     catalogue: None, municipality_a: Any
 ) -> None:
-    agent = StaffFactory(username="kcc", role=Role.FRONT_OFFICE, municipalities=[municipality_a])
-    person = PersonFactory(municipality=municipality_a)
-    register = {
+    agent = StaffFactory.create(
+        username="kcc", role=Role.FRONT_OFFICE, municipalities=[municipality_a]
+    )
+    person = PersonFactory.create(municipality=municipality_a)
+    register: dict[str, Any] = {
         "municipality": municipality_a,
         "actor": agent,
         "channel": "telefoon",
@@ -191,12 +193,13 @@ def test_contact_texts_and_party_fields_are_limited_in_the_service(
         "receiver": Receiver(team=Team.objects.first()),
         "person": person,
     }
-    for extra in ({"subject": "Vraag", "text": HUGE}, {"subject": HUGE}):
+    too_long: list[dict[str, Any]] = [{"subject": "Vraag", "text": HUGE}, {"subject": HUGE}]
+    for extra in too_long:
         with pytest.raises(InvalidContactInput) as refused:
-            contact_services.contact_register(**register, **extra)  # type: ignore[arg-type]
+            contact_services.contact_register(**register, **extra)
         assert refused.value.status == 400
     assert not Contact.objects.exists() and not ContactRequest.objects.exists()
-    contact = contact_services.contact_register(**register, subject="Vraag")  # type: ignore[arg-type]
+    contact = contact_services.contact_register(**register, subject="Vraag")
     request = contact.requests.get()
     with pytest.raises(InvalidContactInput):
         contact_services.request_close(request=request, outcome="answered", note=HUGE, actor=agent)
@@ -230,7 +233,7 @@ def test_a_huge_knowledge_answer_is_refused_by_the_service_and_the_form(
         article_save(article=article, actor=None)
     assert "answer_nl" in refused.value.message_dict
     # An administrator may edit the knowledge base (loket.accounts.permissions).
-    editor = StaffFactory(
+    editor = StaffFactory.create(
         username="beheer", role=Role.ADMINISTRATOR, municipalities=[municipality_a]
     )
     client = Client()

@@ -153,7 +153,7 @@ def test_every_entry_point_uses_the_check(
     assert response.status_code == 400
     assert "geen echt Word (.docx)-bestand" in response.content.decode()
     # the workbench
-    staff = StaffFactory(username="docs", municipalities=[town])
+    staff = StaffFactory.create(username="docs", municipalities=[town])
     workbench = Client()
     workbench.force_login(staff)
     response = workbench.post(
@@ -165,18 +165,18 @@ def test_every_entry_point_uses_the_check(
     # the API
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=staff).key}")
-    response = api.post(
+    answer = api.post(
         f"/api/v1/cases/{case.uuid}/documents",
         {"file": _file("bewijs.docx", fake)},
         format="multipart",
     )
-    assert response.status_code == 400
-    assert response.json()["invalidParams"][0]["name"] == "file"
+    assert answer.status_code == 400
+    assert answer.json()["invalidParams"][0]["name"] == "file"
     assert not CaseDocument.objects.exists()
-    response = api.post(
+    answer = api.post(
         f"/api/v1/cases/{case.uuid}/documents",
         {"file": _file("bewijs.docx", minimal_docx())},
         format="multipart",
     )
-    assert response.status_code == 201
+    assert answer.status_code == 201
     assert CaseDocument.objects.get().name == "bewijs.docx"

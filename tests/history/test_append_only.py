@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_records_who_what_when_and_why(staff_a: Any, municipality_a: Any) -> None:
-    person = PersonFactory(municipality=municipality_a, email="oud@example.org")
+    person = PersonFactory.create(municipality=municipality_a, email="oud@example.org")
     before = snapshot(person, ["email", "phone"])
     person.email = "nieuw@example.org"
     record = history_record(
@@ -32,7 +32,7 @@ def test_records_who_what_when_and_why(staff_a: Any, municipality_a: Any) -> Non
 
 
 def test_history_cannot_be_changed_or_deleted(municipality_a: Any) -> None:
-    person = PersonFactory(municipality=municipality_a)
+    person = PersonFactory.create(municipality=municipality_a)
     record = history_record(instance=person, action="create")
     assert record.actor_label == "systeem"
     record.reason = "rewritten"
@@ -49,7 +49,9 @@ def test_history_cannot_be_changed_or_deleted(municipality_a: Any) -> None:
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigger exists on PostgreSQL only")
 def test_postgres_refuses_raw_updates(municipality_a: Any) -> None:
-    record = history_record(instance=PersonFactory(municipality=municipality_a), action="create")
+    record = history_record(
+        instance=PersonFactory.create(municipality=municipality_a), action="create"
+    )
     table = ChangeRecord._meta.db_table
     for statement in (
         f"UPDATE {table} SET reason = 'x' WHERE id = %s",

@@ -59,7 +59,7 @@ def _mail_backend(settings: Any, path: str) -> None:
 
 def _queue(town: Any, number: int) -> OutboxMessage:
     """A message to a resident of its own (so each has its own order key)."""
-    person = PersonFactory(municipality=town, email=f"inwoner{number}@example.org")
+    person = PersonFactory.create(municipality=town, email=f"inwoner{number}@example.org")
     message = enqueue(
         event="message",
         municipality=town,
@@ -84,7 +84,7 @@ def _after_the_lease(settings: Any) -> Any:
 def test_a_message_is_committed_as_sending_with_its_attempt_before_its_data_is_handed_over(
     smtp_server: Any,
 ) -> None:
-    town = MunicipalityFactory(slug="stad", name="Stad")
+    town = MunicipalityFactory.create(slug="stad", name="Stad")
     queued = [_queue(town, number) for number in range(3)]
     seen: dict[str, tuple[dict[str, tuple[str, int]], set[str]]] = {}
 
@@ -111,7 +111,7 @@ def test_a_message_is_committed_as_sending_with_its_attempt_before_its_data_is_h
 def test_a_worker_dying_after_the_hand_over_leaves_that_message_unknown_and_it_is_resent_marked(
     smtp_server: Any, settings: Any
 ) -> None:
-    town = MunicipalityFactory(slug="stad", name="Stad")
+    town = MunicipalityFactory.create(slug="stad", name="Stad")
     first, second, third = (_queue(town, number) for number in range(3))
     _mail_backend(settings, DIES)
     with pytest.raises(WorkerDied):
@@ -142,7 +142,7 @@ def test_a_worker_dying_after_the_hand_over_leaves_that_message_unknown_and_it_i
 def test_a_refusal_is_retried_without_the_mark_a_broken_connection_with_it(
     smtp_server: Any, settings: Any
 ) -> None:
-    town = MunicipalityFactory(slug="stad", name="Stad")
+    town = MunicipalityFactory.create(slug="stad", name="Stad")
     refused, broken = _queue(town, 0), _queue(town, 1)
     tries: Counter[str] = Counter()
 

@@ -112,8 +112,8 @@ def test_dutch_by_default_and_every_event_of_the_case(
 
 
 def test_next_channel_when_there_is_no_email(town: Any, smtp_server: Any) -> None:
-    by_sms = PersonFactory(municipality=town, email="", phone="+31687654321", surname="Sms")
-    by_letter = PersonFactory(
+    by_sms = PersonFactory.create(municipality=town, email="", phone="+31687654321", surname="Sms")
+    by_letter = PersonFactory.create(
         municipality=town,
         email="",
         phone="",
@@ -124,7 +124,9 @@ def test_next_channel_when_there_is_no_email(town: Any, smtp_server: Any) -> Non
         surname="Brief",
         preferred_channel="brief",
     )
-    unreachable = PersonFactory(municipality=town, email="", phone="", street="", surname="Niemand")
+    unreachable = PersonFactory.create(
+        municipality=town, email="", phone="", street="", surname="Niemand"
+    )
     make_case(municipality=town, person=by_sms, product_slug="parkeervergunning")
     letter_case = make_case(municipality=town, person=by_letter, product_slug="parkeervergunning")
     make_case(municipality=town, person=unreachable, product_slug="parkeervergunning")
@@ -214,7 +216,7 @@ def test_smtp_down_then_back_every_message_arrives_once(
 
 
 def test_refused_address_is_a_permanent_failure(town: Any, smtp_server: Any) -> None:
-    person = PersonFactory(municipality=town, email="onbekend@example.org", surname="Weg")
+    person = PersonFactory.create(municipality=town, email="onbekend@example.org", surname="Weg")
     smtp_server.refuse.add("onbekend@example.org")
     make_case(municipality=town, person=person, product_slug="parkeervergunning")
     assert deliver_batch() == (0, 1)
@@ -283,7 +285,7 @@ def test_administrators_preview_templates_and_see_dead_letters(
         },
     )
     assert bad.status_code == 200 and "Onbekende plaatshouder" in bad.content.decode()
-    person = PersonFactory(municipality=town, email="weg@example.org", surname="Weg")
+    person = PersonFactory.create(municipality=town, email="weg@example.org", surname="Weg")
     smtp_server.refuse.add("weg@example.org")
     make_case(municipality=town, person=person, product_slug="parkeervergunning")
     deliver_all()

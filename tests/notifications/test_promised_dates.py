@@ -24,8 +24,8 @@ def at(month: int, day: int) -> datetime:
 def test_a_step_message_after_the_promise_names_the_law_s_term(
     catalogue: None, municipality_a: Any
 ) -> None:
-    person = PersonFactory(municipality=municipality_a, email="emma@example.org")
-    staff = StaffFactory(username="clerk", municipalities=[municipality_a])
+    person = PersonFactory.create(municipality=municipality_a, email="emma@example.org")
+    staff = StaffFactory.create(username="clerk", municipalities=[municipality_a])
     with time_machine.travel(at(3, 9), tick=False):  # 10 wd: Mon 23 March; 8 weeks: Mon 4 May
         case = make_case(municipality=municipality_a, product_slug="straatfeest", person=person)
     received = OutboxMessage.objects.get(case=case, event="case_received")

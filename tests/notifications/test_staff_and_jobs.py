@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def parking(town: Any) -> Any:
-    worker = StaffFactory(username="parkeren", municipalities=[town], first_name="Piet")
+    worker = StaffFactory.create(username="parkeren", municipalities=[town], first_name="Piet")
     worker.teams.set(Team.objects.filter(slug="parkeren"))
     return worker
 
@@ -36,7 +36,7 @@ def parking(town: Any) -> Any:
 def test_assignment_notifies_the_colleague_and_shows_in_the_workbench(
     client: Any, town: Any, resident: Any, parking: Any
 ) -> None:
-    lead = StaffFactory(username="lead", role=Role.TEAM_LEAD, municipalities=[town])
+    lead = StaffFactory.create(username="lead", role=Role.TEAM_LEAD, municipalities=[town])
     case = make_case(municipality=town, person=resident, product_slug="parkeervergunning")
     case_assign(case=case, assignee=parking, actor=lead)
     note = StaffNotification.objects.get(user=parking)
@@ -76,7 +76,7 @@ def test_at_risk_warning_reaches_the_team_once(town: Any, resident: Any, parking
 
 
 def test_overdue_callback_reaches_the_team(town: Any, resident: Any) -> None:
-    kcc = StaffFactory(username="kcc", role=Role.FRONT_OFFICE, municipalities=[town])
+    kcc = StaffFactory.create(username="kcc", role=Role.FRONT_OFFICE, municipalities=[town])
     kcc.teams.set(Team.objects.filter(slug="klantcontactcentrum"))
     with time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM), tick=False):
         contact_register(

@@ -64,10 +64,10 @@ def test_sigkill_after_the_hand_over_then_restart_delivers_all_and_marks_the_one
     smtp_server: Any,
 ) -> None:
     catalogue_load()
-    town = MunicipalityFactory(slug="stad", name="Stad")
+    town = MunicipalityFactory.create(slug="stad", name="Stad")
     for number in range(COUNT):
         # A resident each, so that one batch holds many messages (one per order key).
-        person = PersonFactory(municipality=town, email=f"inwoner{number}@example.org")
+        person = PersonFactory.create(municipality=town, email=f"inwoner{number}@example.org")
         enqueue(
             event="message",
             municipality=town,

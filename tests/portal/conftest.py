@@ -16,14 +16,14 @@ PDF = b"%PDF-1.4\n% a test document\n"
 
 @pytest.fixture
 def town(catalogue: None) -> Any:
-    municipality = MunicipalityFactory(slug="stad", name="Stad")
+    municipality = MunicipalityFactory.create(slug="stad", name="Stad")
     municipality.additional_packages.set(Package.objects.filter(kind=Package.Kind.ADDITIONAL))
     return municipality
 
 
 @pytest.fixture
 def resident(town: Any) -> Any:
-    return PersonFactory(
+    return PersonFactory.create(
         municipality=town,
         bsn="111222333",
         first_name="Emma",
@@ -40,7 +40,7 @@ def resident(town: Any) -> Any:
 
 @pytest.fixture
 def neighbour(town: Any) -> Any:
-    return PersonFactory(
+    return PersonFactory.create(
         municipality=town,
         bsn="123456782",
         first_name="Bas",

@@ -42,7 +42,9 @@ def _link_from(inbox: Any) -> str:
 
 
 def test_email_link_logs_in_once(client: Any, town: Any, smtp_server: Any) -> None:
-    reporter = PersonFactory(municipality=town, bsn="", email="lamp@example.org", surname="Melder")
+    reporter = PersonFactory.create(
+        municipality=town, bsn="", email="lamp@example.org", surname="Melder"
+    )
     report = make_case(municipality=town, person=reporter, product_slug="melding-openbare-ruimte")
     target = url("mijn_case", town, uuid=report.uuid)
     response = client.post(url("email_login", town), {"email": "Lamp@Example.org", "next": target})

@@ -224,7 +224,7 @@ def test_not_offered_or_not_online_is_404(
 ) -> None:
     from tests.factories import MunicipalityFactory
 
-    small = MunicipalityFactory(slug="klein")
+    small = MunicipalityFactory.create(slug="klein")
     login(client, town, resident)
     assert client.get(url("apply", town, product="paspoort")).status_code == 404  # counter only
     login(
@@ -422,6 +422,6 @@ def test_same_bsn_in_another_municipality_is_not_mine_there(
 ) -> None:
     from tests.factories import MunicipalityFactory
 
-    other = MunicipalityFactory(slug="elders")
+    other = MunicipalityFactory.create(slug="elders")
     login(client, town, resident)
     assert client.get(url("mijn_case", other, uuid=permit.uuid)).status_code in (302, 404)

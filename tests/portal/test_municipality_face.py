@@ -43,7 +43,7 @@ def organisation() -> ServiceOrganisation:
 
 @pytest.fixture
 def waterdal(catalogue: None, organisation: ServiceOrganisation) -> Municipality:
-    municipality = MunicipalityFactory(
+    municipality = MunicipalityFactory.create(
         slug="waterdal",
         name="Waterdal",
         service_organisation=organisation,
@@ -143,7 +143,7 @@ def test_product_channels_say_how(client: Any, waterdal: Municipality) -> None:
 
 
 def test_without_any_contact_data_the_pages_still_work(client: Any, catalogue: None) -> None:
-    MunicipalityFactory(slug="kaal", name="Kaal")
+    MunicipalityFactory.create(slug="kaal", name="Kaal")
     page = client.get("/kaal/producten/gevonden-voorwerp").content.decode()
     channels = visible(page[page.index('data-testid="channels"') :].split("</ul>")[0])
     assert "Telefoon" in channels and "Balie" in channels  # the channel, without details
@@ -165,7 +165,7 @@ def _png() -> bytes:
 def test_logo_is_an_image_uploaded_in_the_admin_and_shown_in_the_header(
     client: Any, waterdal: Municipality
 ) -> None:
-    admin = StaffFactory(username="beheer", role=Role.ADMINISTRATOR, is_superuser=True)
+    admin = StaffFactory.create(username="beheer", role=Role.ADMINISTRATOR, is_superuser=True)
     admin.is_staff = True
     admin.save()
     client.force_login(admin)
@@ -213,7 +213,7 @@ def test_top_tasks_are_the_most_requested_products_worked_out_by_hand(
     Ties go by product id (the catalogue's order): grofvuil before klacht, paspoort before
     verhuizing. Then the curated list fills up to six: melding-openbare-ruimte,
     parkeervergunning (verhuizing and paspoort are in already)."""
-    other = MunicipalityFactory(slug="elders", name="Elders")
+    other = MunicipalityFactory.create(slug="elders", name="Elders")
     now = dt.datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM)
     with time_machine.travel(now - dt.timedelta(days=100), tick=False):
         for _ in range(5):
@@ -222,9 +222,9 @@ def test_top_tasks_are_the_most_requested_products_worked_out_by_hand(
         for slug, times in (("grofvuil", 3), ("klacht", 1), ("paspoort", 2), ("verhuizing", 2)):
             for _ in range(times):
                 case = make_case(municipality=waterdal, product_slug=slug)
-        ContactFactory(municipality=waterdal, product=case.product, case=case)  # verhuizing
+        ContactFactory.create(municipality=waterdal, product=case.product, case=case)  # verhuizing
         for _ in range(2):
-            ContactFactory(municipality=waterdal, product=Product.objects.get(slug="klacht"))
+            ContactFactory.create(municipality=waterdal, product=Product.objects.get(slug="klacht"))
         for _ in range(10):
             make_case(municipality=other, product_slug="subsidie")
     with time_machine.travel(now, tick=False):
@@ -250,7 +250,7 @@ def test_top_tasks_are_the_most_requested_products_worked_out_by_hand(
 def test_without_data_the_curated_top_tasks_of_what_is_offered(
     client: Any, catalogue: None
 ) -> None:
-    small = MunicipalityFactory(slug="klein", name="Klein")  # standard package only
+    small = MunicipalityFactory.create(slug="klein", name="Klein")  # standard package only
     top_tasks_forget(small)
     page = client.get("/klein/").content.decode()
     tasks = page[page.index('data-testid="top-tasks"') :].split("</ul>")[0]

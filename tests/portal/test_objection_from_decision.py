@@ -26,7 +26,7 @@ def at(month: int, day: int, hour: int = 10) -> dt.datetime:
 
 
 def test_object_from_the_decision(client: Any, town: Any, resident: Any, neighbour: Any) -> None:
-    staff = StaffFactory(username="jurist", municipalities=[town])
+    staff = StaffFactory.create(username="jurist", municipalities=[town])
     with time_machine.travel(at(1, 19), tick=False):
         case = make_case(municipality=town, product_slug="evenementenvergunning", person=resident)
         draft = decision_draft(
@@ -37,6 +37,7 @@ def test_object_from_the_decision(client: Any, town: Any, resident: Any, neighbo
         )
     with time_machine.travel(at(3, 2), tick=False):
         decision = decision_send(decision=draft, actor=staff)
+    assert decision.document is not None
     page_url = reverse("portal:mijn_case", args=[town.slug, case.uuid])
     with time_machine.travel(at(3, 10), tick=False):
         login(client, town, resident)

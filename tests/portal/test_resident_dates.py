@@ -103,7 +103,7 @@ def test_a_moved_date_that_has_passed_is_no_longer_promised(
 ) -> None:
     from tests.factories import StaffFactory, make_case
 
-    staff = StaffFactory(username="clerk", municipalities=[town])
+    staff = StaffFactory.create(username="clerk", municipalities=[town])
     with time_machine.travel(dt.datetime(2026, 3, 9, 10, tzinfo=AMSTERDAM), tick=False):
         case = make_case(municipality=town, product_slug="parkeervergunning", person=resident)
     with time_machine.travel(dt.datetime(2026, 3, 10, 10, tzinfo=AMSTERDAM), tick=False):

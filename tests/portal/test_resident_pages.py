@@ -15,12 +15,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def standard_only(catalogue: None) -> Any:
-    return MunicipalityFactory(slug="klein", name="Kleindorp")
+    return MunicipalityFactory.create(slug="klein", name="Kleindorp")
 
 
 @pytest.fixture
 def with_additional(catalogue: None) -> Any:
-    municipality = MunicipalityFactory(slug="groot", name="Grootstad")
+    municipality = MunicipalityFactory.create(slug="groot", name="Grootstad")
     municipality.additional_packages.set(Package.objects.filter(kind=Package.Kind.ADDITIONAL))
     return municipality
 

@@ -30,17 +30,17 @@ PRODUCTS = [
 @pytest.fixture
 def busy(town: Any) -> dict[str, Any]:
     """60 cases of six products and two teams, each with a person and a contact."""
-    worker = StaffFactory(username="queue", municipalities=[town])
+    worker = StaffFactory.create(username="queue", municipalities=[town])
     worker.teams.set(Team.objects.all())
     cases = []
     for number in range(60):
-        person = PersonFactory(municipality=town, surname=f"Inwoner{number}")
+        person = PersonFactory.create(municipality=town, surname=f"Inwoner{number}")
         case = make_case(
             municipality=town, person=person, product_slug=PRODUCTS[number % len(PRODUCTS)]
         )
-        ContactFactory(municipality=town, person=person, case=case)
+        ContactFactory.create(municipality=town, person=person, case=case)
         cases.append(case)
-    api_user = StaffFactory(username="api", role=Role.ADMINISTRATOR, municipalities=[town])
+    api_user = StaffFactory.create(username="api", role=Role.ADMINISTRATOR, municipalities=[town])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=api_user).key}")
     return {"worker": worker, "cases": cases, "api": client}
@@ -113,7 +113,7 @@ def test_portal_home_and_wegwijzer(
 def test_front_office_search_and_person_page(
     client: Any, busy: dict[str, Any], town: Any, django_assert_max_num_queries: Any
 ) -> None:
-    agent = StaffFactory(username="kcc", role=Role.FRONT_OFFICE, municipalities=[town])
+    agent = StaffFactory.create(username="kcc", role=Role.FRONT_OFFICE, municipalities=[town])
     client.force_login(agent)
     with django_assert_max_num_queries(25):
         page = client.post(reverse("workbench:front_office"), {"q": "Inwoner"})

@@ -38,11 +38,15 @@ def test_no_csp_violation_on_portal_workbench_admin_and_api_docs(
 ) -> None:
     settings.LOKET_DEMO_LOGIN = True
     catalogue_load()
-    town = MunicipalityFactory(slug="stad", name="Stad")
+    town = MunicipalityFactory.create(slug="stad", name="Stad")
     town.additional_packages.set(Package.objects.filter(kind=Package.Kind.ADDITIONAL))
-    emma = PersonFactory(municipality=town, bsn="111222333", first_name="Emma", surname="Visser")
+    emma = PersonFactory.create(
+        municipality=town, bsn="111222333", first_name="Emma", surname="Visser"
+    )
     case = make_case(municipality=town, person=emma, product_slug="parkeervergunning")
-    staff = StaffFactory(username="beheer", municipalities=[town], is_staff=True, is_superuser=True)
+    staff = StaffFactory.create(
+        username="beheer", municipalities=[town], is_staff=True, is_superuser=True
+    )
     staff.set_password("een-goed-wachtwoord")
     staff.save()
 

@@ -19,16 +19,16 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def town(catalogue: None, settings: Any) -> Any:
     settings.LOKET_DEMO_LOGIN = True
-    town = MunicipalityFactory(slug="stad", name="Stad")
+    town = MunicipalityFactory.create(slug="stad", name="Stad")
     town.additional_packages.set(Package.objects.filter(kind=Package.Kind.ADDITIONAL))
     return town
 
 
 def _private_urls(client: Any, town: Any) -> list[tuple[str, dict[str, str]]]:
     """Pages and API answers that show personal data, each as the person allowed to see it."""
-    resident = PersonFactory(municipality=town, bsn="111222333", email="emma@example.org")
+    resident = PersonFactory.create(municipality=town, bsn="111222333", email="emma@example.org")
     case = make_case(municipality=town, person=resident, product_slug="parkeervergunning")
-    staff = StaffFactory(municipalities=[town], is_staff=True, is_superuser=True)
+    staff = StaffFactory.create(municipalities=[town], is_staff=True, is_superuser=True)
     token = Token.objects.create(user=staff).key
     client.force_login(staff)
     client.post(

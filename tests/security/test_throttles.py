@@ -25,8 +25,8 @@ PASSWORD = "het-goede-wachtwoord-42"
 
 @pytest.fixture
 def staff(db: Any) -> Any:
-    town = MunicipalityFactory(slug="stad", name="Stad")
-    user = StaffFactory(
+    town = MunicipalityFactory.create(slug="stad", name="Stad")
+    user = StaffFactory.create(
         username="behandelaar", municipalities=[town], is_staff=True, role=Role.ADMINISTRATOR
     )
     user.set_password(PASSWORD)
@@ -143,7 +143,7 @@ def test_the_refusal_does_not_tell_whether_an_address_is_known(
 ) -> None:
     from tests.factories import PersonFactory
 
-    PersonFactory(municipality=staff.municipalities.get(), email="bekend@example.org")
+    PersonFactory.create(municipality=staff.municipalities.get(), email="bekend@example.org")
     known = [_ask_link(client, "bekend@example.org", ip=f"192.0.2.{i}") for i in range(5)]
     unknown = [_ask_link(client, "onbekend@example.org", ip=f"192.0.2.{i}") for i in range(5)]
 

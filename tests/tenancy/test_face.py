@@ -32,7 +32,7 @@ def test_demo_faces_with_the_organisation_as_default() -> None:
         ("beekveld", "Beekveld"),
         ("lindeoord", "Lindeoord"),
     ):
-        MunicipalityFactory(slug=slug, name=name, service_organisation=organisation)
+        MunicipalityFactory.create(slug=slug, name=name, service_organisation=organisation)
     assert load_demo_faces("lindenwaard") == 3
     faces = {m.slug: m.face for m in Municipality.objects.select_related("service_organisation")}
     assert [faces[s].phone for s in ("waterdal", "beekveld", "lindeoord")] == [
@@ -56,7 +56,7 @@ def test_demo_faces_with_the_organisation_as_default() -> None:
 
 
 def test_stored_opening_hours_are_checked() -> None:
-    municipality = MunicipalityFactory(slug="streng", name="Streng")
+    municipality = MunicipalityFactory.create(slug="streng", name="Streng")
     for bad in (
         {"fax": {"mon": ["09:00-17:00"]}},
         {"balie": {"maandag": ["09:00-17:00"]}},

@@ -69,9 +69,9 @@ def test_every_record_url_is_covered() -> None:
 def _records(
     municipality: Any, product_slug: str = "paspoort", surname: str = "Bewoner"
 ) -> dict[str, Any]:
-    person = PersonFactory(municipality=municipality, surname=surname)
+    person = PersonFactory.create(municipality=municipality, surname=surname)
     case = make_case(municipality=municipality, person=person, product_slug=product_slug)
-    contact = ContactFactory(municipality=municipality, person=person, case=case)
+    contact = ContactFactory.create(municipality=municipality, person=person, case=case)
     document = case_add_document(
         case=case, upload=SimpleUploadedFile("brief.pdf", b"%PDF-1.4 test"), actor=None
     )
@@ -100,7 +100,9 @@ def _records(
     from loket.cases.decisions import decision_draft
     from loket.catalogue.models import DecisionType
 
-    clerk = StaffFactory(username=f"clerk-{municipality.slug}", municipalities=[municipality])
+    clerk = StaffFactory.create(
+        username=f"clerk-{municipality.slug}", municipalities=[municipality]
+    )
     decision = decision_draft(
         case=case,
         decision_type=DecisionType.objects.get(case_type=case.case_type, code="geweigerd"),
@@ -138,7 +140,7 @@ def _request(client: Any, url_name: str, records: dict[str, Any]) -> Any:
 def test_staff_of_other_municipality_gets_404(
     client: Any, staff_a: Any, municipality_b: Any, records_b: dict[str, Any], url_name: str
 ) -> None:
-    admin_b = StaffFactory(
+    admin_b = StaffFactory.create(
         username="admin-b", role=Role.ADMINISTRATOR, municipalities=[municipality_b]
     )
     client.force_login(admin_b)
@@ -193,7 +195,7 @@ class TestPartnerWorker:
     def setup(self, catalogue: None, municipality_a: Any) -> dict[str, Any]:
         social = Partner.objects.get(slug="sociaal-team")
         waste = Partner.objects.get(slug="afvalbedrijf")
-        worker = StaffFactory(
+        worker = StaffFactory.create(
             username="partner",
             role=Role.PARTNER_WORKER,
             partner=social,
@@ -202,22 +204,22 @@ class TestPartnerWorker:
         handed = make_case(
             municipality=municipality_a,
             product_slug="wmo-ondersteuning",
-            person=PersonFactory(municipality=municipality_a, surname="Zorgvrager"),
+            person=PersonFactory.create(municipality=municipality_a, surname="Zorgvrager"),
         )
         other_partner = make_case(
             municipality=municipality_a,
             product_slug="grofvuil",
-            person=PersonFactory(municipality=municipality_a, surname="Afvalmelder"),
+            person=PersonFactory.create(municipality=municipality_a, surname="Afvalmelder"),
         )
         own_team = make_case(
             municipality=municipality_a,
             product_slug="paspoort",
-            person=PersonFactory(municipality=municipality_a, surname="Reiziger"),
+            person=PersonFactory.create(municipality=municipality_a, surname="Reiziger"),
         )
-        contact_handed = ContactFactory(
+        contact_handed = ContactFactory.create(
             municipality=municipality_a, handed_to_partner=social, subject="Vraag over hulp thuis"
         )
-        contact_internal = ContactFactory(
+        contact_internal = ContactFactory.create(
             municipality=municipality_a, subject="Vraag over paspoort"
         )
         assert handed.partner == social and other_partner.partner == waste

@@ -30,14 +30,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def everything(catalogue: None) -> Any:
-    municipality = MunicipalityFactory(slug="alles", name="Alles")
+    municipality = MunicipalityFactory.create(slug="alles", name="Alles")
     municipality.additional_packages.set(Package.objects.filter(kind=Package.Kind.ADDITIONAL))
     return municipality
 
 
 @pytest.fixture
 def standard_only(catalogue: None) -> Any:
-    return MunicipalityFactory(slug="basis", name="Basis")
+    return MunicipalityFactory.create(slug="basis", name="Basis")
 
 
 def _top(question: str, municipality: Any) -> list[str]:

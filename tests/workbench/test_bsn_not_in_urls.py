@@ -22,12 +22,14 @@ KNOWN, UNKNOWN = "111222333", "123456782"
 
 @pytest.fixture
 def agent(catalogue: None, municipality_a: Any) -> Any:
-    return StaffFactory(username="kcc", role=Role.FRONT_OFFICE, municipalities=[municipality_a])
+    return StaffFactory.create(
+        username="kcc", role=Role.FRONT_OFFICE, municipalities=[municipality_a]
+    )
 
 
 @pytest.fixture
 def resident(municipality_a: Any) -> Any:
-    return PersonFactory(municipality=municipality_a, bsn=KNOWN, surname="Koster")
+    return PersonFactory.create(municipality=municipality_a, bsn=KNOWN, surname="Koster")
 
 
 def _urls(page: str) -> list[str]:
@@ -80,7 +82,7 @@ def test_an_unknown_bsn_reaches_the_new_person_form_by_an_opaque_key(
     assert not [url for url in _urls(form) if UNKNOWN in url]
     # The key is this agent's: in another session it prefills nothing.
     other = Client()
-    other.force_login(StaffFactory(username="kcc2", role=Role.FRONT_OFFICE))
+    other.force_login(StaffFactory.create(username="kcc2", role=Role.FRONT_OFFICE))
     assert UNKNOWN not in other.get(link).content.decode()
     # A BSN put in the address by hand is not taken over either.
     typed = client.get(reverse("workbench:person_new"), {"bsn": UNKNOWN}).content.decode()

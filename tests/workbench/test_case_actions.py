@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def case(catalogue: None, municipality_a: Any) -> Case:
-    person = PersonFactory(municipality=municipality_a, first_name="Sem", surname="Bakker")
+    person = PersonFactory.create(municipality=municipality_a, first_name="Sem", surname="Bakker")
     return make_case(municipality=municipality_a, product_slug="omgevingsvergunning", person=person)
 
 
@@ -133,7 +133,7 @@ def test_hand_over_gives_the_receiver_the_whole_history(
         },
     )
     assert response.status_code == 302
-    receiver = StaffFactory(
+    receiver = StaffFactory.create(
         username="od", role=Role.PARTNER_WORKER, partner=partner, municipalities=[municipality_a]
     )
     client.force_login(receiver)
@@ -182,7 +182,7 @@ def test_views_are_logged_and_shown_to_administrators_only(
     view = ChangeRecord.objects.for_object(case).filter(action="view").get()
     assert view.actor == staff_a
     assert client.get(reverse("workbench:case_audit", args=[case.uuid])).status_code == 403
-    admin = StaffFactory(
+    admin = StaffFactory.create(
         username="beheer", role=Role.ADMINISTRATOR, municipalities=[municipality_a]
     )
     client.force_login(admin)

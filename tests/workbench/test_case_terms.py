@@ -487,13 +487,17 @@ def test_term_figures_on_hand_worked_data(worked_figures: Any, staff_a: Any) -> 
 def test_dashboard_shows_the_figures_to_team_leads_only(
     client: Any, worked_figures: Any, staff_a: Any, municipality_a: Any
 ) -> None:
-    lead = StaffFactory(username="lead-a", role=Role.TEAM_LEAD, municipalities=[municipality_a])
+    lead = StaffFactory.create(
+        username="lead-a", role=Role.TEAM_LEAD, municipalities=[municipality_a]
+    )
     # The dashboard counts the 365 days up to today: 11 June 2025 - 10 June 2026 holds the
     # same cases as the worked period (the early one included: closed within the norm).
     with time_machine.travel(at(2026, 6, 10), tick=False):
         client.force_login(lead)
         page = client.get(reverse("workbench:dashboard")).content.decode()
-        client.force_login(StaffFactory(username="plain-worker", municipalities=[municipality_a]))
+        client.force_login(
+            StaffFactory.create(username="plain-worker", municipalities=[municipality_a])
+        )
         worker_page = client.get(reverse("workbench:dashboard")).content.decode()
     assert 'data-testid="figure-notices">2<' in page
     assert 'data-testid="figure-penalty-cases">2<' in page

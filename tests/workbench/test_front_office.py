@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from loket.accounts.models import Role
@@ -22,12 +23,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def agent(municipality_a: Any) -> Any:
-    return StaffFactory(username="kcc", role=Role.FRONT_OFFICE, municipalities=[municipality_a])
+    return StaffFactory.create(
+        username="kcc", role=Role.FRONT_OFFICE, municipalities=[municipality_a]
+    )
 
 
 @pytest.fixture
 def resident(catalogue: None, municipality_a: Any) -> Any:
-    return PersonFactory(
+    return PersonFactory.create(
         municipality=municipality_a,
         bsn="111222333",
         first_name="Mila",
@@ -88,7 +91,7 @@ def test_one_box_finds_the_resident(
     """An identifying key that matches one resident opens their view at once; a name or birth
     date gives a list."""
     for number in ("2", "140"):  # same postcode, other house numbers
-        PersonFactory(
+        PersonFactory.create(
             municipality=municipality_a, surname="Anders", postcode="3311 AB", house_number=number
         )
     client.force_login(agent)
@@ -106,7 +109,7 @@ def test_one_box_finds_the_resident(
 def test_postcode_alone_lists_everyone_at_it(
     client: Any, agent: Any, resident: Any, municipality_a: Any
 ) -> None:
-    PersonFactory(
+    PersonFactory.create(
         municipality=municipality_a, surname="Buurman", postcode="3311 AB", house_number="16"
     )
     client.force_login(agent)
@@ -116,7 +119,7 @@ def test_postcode_alone_lists_everyone_at_it(
 
 
 def test_one_box_finds_organisations_cases_and_articles(
-    client: Any, agent: Any, resident: Any, municipality_a: Any, articles: dict[str, Article]
+    client: Client, agent: Any, resident: Any, municipality_a: Any, articles: dict[str, Article]
 ) -> None:
     Organisation.objects.create(
         municipality=municipality_a, kvk_number="12345678", name="Bakkerij Bol"
@@ -138,7 +141,9 @@ def test_one_box_finds_organisations_cases_and_articles(
 
 
 def test_other_municipality_is_never_found(client: Any, resident: Any, municipality_b: Any) -> None:
-    other = StaffFactory(username="kcc-b", role=Role.FRONT_OFFICE, municipalities=[municipality_b])
+    other = StaffFactory.create(
+        username="kcc-b", role=Role.FRONT_OFFICE, municipalities=[municipality_b]
+    )
     client.force_login(other)
     for query in ("111222333", "Koster", "3311 AB 14a", "mila.koster@example.org"):
         page = client.post(reverse("workbench:front_office"), {"q": query}).content.decode()
@@ -196,7 +201,7 @@ def test_answer_from_the_knowledge_base_in_one_click(
         contact.resolved_on_first_contact,
         contact.registered_by,
     ) == (resident, articles["current"], "balie", "answered", True, agent)
-    assert contact.product.slug == "verhuizing"
+    assert contact.product is not None and contact.product.slug == "verhuizing"
     # The channel is remembered for the next contact of this agent.
     assert 'value="balie" selected' in client.get(url, {"vraag": "verhuizen"}).content.decode()
 
@@ -204,7 +209,7 @@ def test_answer_from_the_knowledge_base_in_one_click(
 def test_article_of_another_municipality_cannot_be_used(
     client: Any, agent: Any, resident: Any, catalogue: None
 ) -> None:
-    elsewhere = MunicipalityFactory(slug="elders")
+    elsewhere = MunicipalityFactory.create(slug="elders")
     foreign = Article.objects.create(
         product=Product.objects.get(slug="verhuizing"),
         municipality=elsewhere,
@@ -274,10 +279,10 @@ def test_editors_write_articles_others_may_not(
 ) -> None:
     # Who may edit is the role table's (loket.accounts.permissions, action "knowledge"): an
     # administrator may, a case worker may not.
-    editor = StaffFactory(
+    editor = StaffFactory.create(
         username="beheer", role=Role.ADMINISTRATOR, municipalities=[municipality_a]
     )
-    worker = StaffFactory(
+    worker = StaffFactory.create(
         username="behandelaar", role=Role.CASE_WORKER, municipalities=[municipality_a]
     )
     data = {

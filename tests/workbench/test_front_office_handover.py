@@ -24,12 +24,14 @@ QUESTION = "bijzondere bijstand wasmachine"
 
 @pytest.fixture
 def agent(municipality_a: Any) -> Any:
-    return StaffFactory(username="kcc", role=Role.FRONT_OFFICE, municipalities=[municipality_a])
+    return StaffFactory.create(
+        username="kcc", role=Role.FRONT_OFFICE, municipalities=[municipality_a]
+    )
 
 
 @pytest.fixture
 def resident(catalogue: None, municipality_a: Any) -> Any:
-    return PersonFactory(municipality=municipality_a, surname="Wasman", phone="+31612345678")
+    return PersonFactory.create(municipality=municipality_a, surname="Wasman", phone="+31612345678")
 
 
 def _textarea(page: str, name: str) -> str:

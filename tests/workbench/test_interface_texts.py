@@ -28,7 +28,7 @@ def test_a_resume_that_does_not_move_the_date_records_no_deadline_change(
         case = make_case(
             municipality=municipality_a,
             product_slug="omgevingsvergunning",
-            person=PersonFactory(municipality=municipality_a),
+            person=PersonFactory.create(municipality=municipality_a),
         )
         case = case_suspend(case=case, reason="Stuur de tekening", actor=staff_a)
     with time_machine.travel(dt.datetime(2026, 11, 2, 15, 0, tzinfo=AMSTERDAM)):

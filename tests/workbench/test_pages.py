@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 def test_case_detail_shows_steps_deadline_and_applicant(
     client: Any, catalogue: None, staff_a: Any, municipality_a: Any
 ) -> None:
-    person = PersonFactory(municipality=municipality_a, first_name="Noor", surname="Visser")
+    person = PersonFactory.create(municipality=municipality_a, first_name="Noor", surname="Visser")
     case = make_case(municipality=municipality_a, product_slug="paspoort", person=person)
-    ContactFactory(
+    ContactFactory.create(
         municipality=municipality_a, case=case, person=person, subject="Belt over pasfoto"
     )
     client.force_login(staff_a)

@@ -29,15 +29,15 @@ def team(catalogue: None, municipality_a: Any) -> dict[str, Any]:
     permits = Team.objects.get(slug="vergunningen")
     members = []
     for name in ("anna", "bram"):
-        user = StaffFactory(username=name, municipalities=[municipality_a])
+        user = StaffFactory.create(username=name, municipalities=[municipality_a])
         user.teams.set([permits])
         members.append(user)
-    outsider = StaffFactory(username="civil", municipalities=[municipality_a])
+    outsider = StaffFactory.create(username="civil", municipalities=[municipality_a])
     outsider.teams.set([Team.objects.get(slug="publiekszaken")])
     case = make_case(
         municipality=municipality_a,
         product_slug="kapvergunning",
-        person=PersonFactory(municipality=municipality_a, surname="Aanvrager"),
+        person=PersonFactory.create(municipality=municipality_a, surname="Aanvrager"),
     )
     return {"anna": members[0], "bram": members[1], "outsider": outsider, "case": case}
 

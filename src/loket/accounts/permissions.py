@@ -17,7 +17,7 @@ their role's row allows it, like anyone else.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -27,6 +27,9 @@ from django.utils.translation import gettext_lazy as _
 from loket.lib.errors import Refused
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from loket.accounts.models import RolePermission, User
     from loket.tenancy.models import Municipality
 
 
@@ -106,7 +109,7 @@ _CACHE = "_loket_permissions"
 Table = dict[tuple[int | None, str], bool]
 
 
-def _table(user: Any) -> Table:
+def _table(user: User) -> Table:
     """The rows of the user's role, all municipalities at once: one query per user object.
 
     A role has a dozen default rows and a few overrides per municipality, so loading them all
@@ -126,7 +129,7 @@ def _table(user: Any) -> Table:
     return table
 
 
-def forget(user: Any) -> None:
+def forget(user: User) -> None:
     """Drop the cached table, after the rows or the user's role changed on this object."""
     if hasattr(user, _CACHE):
         delattr(user, _CACHE)
@@ -139,7 +142,9 @@ def _allowed_at(table: Table, action: str, municipality_id: int | None) -> bool:
 
 
 def permitted(
-    user: Any, action: Action | str, municipality: Municipality | int | None = None
+    user: User | AnonymousUser | None,
+    action: Action | str,
+    municipality: Municipality | int | None = None,
 ) -> bool:
     """Whether ``user`` may do ``action`` in ``municipality``.
 
@@ -147,7 +152,7 @@ def permitted(
     in at least one municipality they work for, or by the default row when they work for none.
     Anonymous and inactive users may nothing; ``None`` is not a user (see ``require``)."""
     action = Action(action)
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser and action not in MANDATED:
         return True
@@ -155,14 +160,16 @@ def permitted(
     if municipality is not None:
         pk = municipality if isinstance(municipality, int) else municipality.pk
         return _allowed_at(table, action, pk)
-    ids: list[int] = list(getattr(user, "municipality_ids", []) or [])
+    ids = user.municipality_ids
     if not ids:
         return _allowed_at(table, action, None)
     return any(_allowed_at(table, action, pk) for pk in ids)
 
 
 def require(
-    user: Any, action: Action | str, municipality: Municipality | int | None = None
+    user: User | AnonymousUser | None,
+    action: Action | str,
+    municipality: Municipality | int | None = None,
 ) -> None:
     """Refuse with ``NotPermitted`` unless ``user`` may do ``action`` in ``municipality``.
 
@@ -176,7 +183,7 @@ def require(
         raise NotPermitted(action)
 
 
-def defaults_write(role_permission: Any, *, using: str = "default") -> int:
+def defaults_write(role_permission: type[RolePermission], *, using: str = "default") -> int:
     """Write the default table into a table that has no default rows; returns the rows written.
 
     Used after a flush (``post_migrate``), for example by transactional tests: a table that

@@ -10,7 +10,7 @@ The client is the address the outermost trusted proxy saw (``NUM_PROXIES`` =
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
@@ -20,13 +20,23 @@ from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, User
 
 from loket.lib.env import parse_rate
 
+if TYPE_CHECKING:
+    from rest_framework.authtoken.models import Token
+    from rest_framework.views import APIView  # imports this module (the settings): a cycle
 
-class _RateFromSettings:
-    scope: str
+    from loket.accounts.models import User
 
-    def get_rate(self) -> str:
-        rate: str = api_settings.DEFAULT_THROTTLE_RATES[self.scope]
-        return rate
+
+class _RateFromSettings(SimpleRateThrottle):
+    # Set by ``SimpleRateThrottle.__init__`` from the rate (``parse_rate``); DRF's stubs leave
+    # them out.
+    num_requests: int | None
+    duration: int | None
+
+    def get_rate(self) -> str | None:
+        assert self.scope is not None  # every throttle here names its scope
+        rate = api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+        return None if rate is None else str(rate)
 
     def parse_rate(self, rate: str | None) -> tuple[int | None, int | None]:
         return (None, None) if rate is None else parse_rate(rate)
@@ -40,38 +50,41 @@ class UserThrottle(_RateFromSettings, UserRateThrottle):
     """Calls per account (token or session); anonymous calls are counted per client address."""
 
 
-class TokenFailureThrottle(_RateFromSettings, SimpleRateThrottle):
+class TokenFailureThrottle(_RateFromSettings):
     """Failed ``Authorization: Token`` attempts per client address. Only failures are counted;
     once the limit is reached, the client is refused before any token is looked at, so guessing
     cannot go on, not even to learn when a guess was right."""
 
     scope = "token_failures"
 
-    def get_cache_key(self, request: Any, view: Any) -> str:
+    def get_cache_key(self, request: Request, view: APIView | None) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
     def refuses(self, request: Request) -> float | None:
-        """Seconds to wait when this client has used up its failures, else None."""
+        """Seconds to wait when this client has used up its failures, else None (also without a
+        rate: like DRF's own throttles, no rate means no limit)."""
         self.key = self.get_cache_key(request, None)
         self.history = self.cache.get(self.key, [])
         self.now = self.timer()
+        if self.num_requests is None or self.duration is None:
+            return None
         while self.history and self.history[-1] <= self.now - self.duration:
             self.history.pop()
-        if self.num_requests is not None and len(self.history) >= self.num_requests:
+        if len(self.history) >= self.num_requests:
             return self.wait()
         return None
 
     def record_failure(self, request: Request) -> None:
         if self.refuses(request) is None:
             self.history.insert(0, self.now)
-            self.cache.set(self.key, self.history, self.duration)
+            self.cache.set(self.get_cache_key(request, None), self.history, self.duration)
 
 
 class ThrottledTokenAuthentication(TokenAuthentication):
     """DRF's token authentication, with failed attempts throttled per client (a 429 once the
     client has failed ``LOKET_API_RATE_TOKEN_FAILURES`` times)."""
 
-    def authenticate(self, request: Request) -> Any:
+    def authenticate(self, request: Request) -> tuple[User, Token] | None:
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if header.split(" ", 1)[0].lower() != self.keyword.lower():
             return None  # no token offered: not an attempt (the session may authenticate)

@@ -6,8 +6,10 @@ Thin: every change is a call to ``loket.cases.services``; what a caller may see 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
+from uuid import UUID
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -22,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from loket.api import serializers as s
+from loket.api.requests import StaffApiRequest
 from loket.cases import services
 from loket.cases.models import Case, CaseDocument
 from loket.cases.selectors import QueueFilters, case_queue
@@ -37,7 +41,7 @@ ERRORS = {code: PROBLEM for code in (400, 401, 403, 404, 409, 429)}
 DOCUMENT_TYPES = sorted({content_type for content_type, _magic in ALLOWED_DOCUMENTS.values()})
 
 
-def _case(request: Request, uuid: Any) -> Case:
+def _case(request: StaffApiRequest, uuid: UUID) -> Case:
     return get_object_or_404(
         Case.objects.visible_to(request.user).select_related(
             "product",
@@ -84,7 +88,7 @@ class CaseCollection(APIView):
         ],
         responses={200: s.CaseListSerializer, **ERRORS},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: StaffApiRequest) -> Response:
         params = request.query_params
         try:
             size = min(max(int(_query(request, "pageSize", "50")), 1), 100)
@@ -125,7 +129,7 @@ class CaseCollection(APIView):
         request=s.CaseCreateSerializer,
         responses={201: s.CaseSerializer, **ERRORS},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: StaffApiRequest) -> Response:
         data = s.CaseCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -164,11 +168,11 @@ class CaseCollection(APIView):
 
 class CaseDetail(APIView):
     @extend_schema(operation_id="cases_retrieve", responses={200: s.CaseSerializer, **ERRORS})
-    def get(self, request: Request, uuid: Any) -> Response:
+    def get(self, request: StaffApiRequest, uuid: UUID) -> Response:
         return Response(s.CaseSerializer(_case(request, uuid), context={"request": request}).data)
 
 
-def _changed(request: Request, case: Case) -> Response:
+def _changed(request: StaffApiRequest, case: Case) -> Response:
     return Response(s.CaseSerializer(_case(request, case.uuid), context={"request": request}).data)
 
 
@@ -179,7 +183,7 @@ class CaseStatusChange(APIView):
         request=s.StatusChangeSerializer,
         responses={200: s.CaseSerializer, **ERRORS},
     )
-    def post(self, request: Request, uuid: Any) -> Response:
+    def post(self, request: StaffApiRequest, uuid: UUID) -> Response:
         case = _case(request, uuid)
         data = s.StatusChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -214,7 +218,7 @@ class CaseResult(APIView):
         request=s.ResultSerializer,
         responses={200: s.CaseSerializer, **ERRORS},
     )
-    def post(self, request: Request, uuid: Any) -> Response:
+    def post(self, request: StaffApiRequest, uuid: UUID) -> Response:
         case = _case(request, uuid)
         data = s.ResultSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -235,7 +239,10 @@ class CaseResult(APIView):
 
 
 def _reason_action(
-    name: str, summary: str, serializer: type[serializers.Serializer], change: Any
+    name: str,
+    summary: str,
+    serializer: type[serializers.Serializer[dict[str, Any]]],
+    change: Callable[..., Case],
 ) -> type[APIView]:
     """An endpoint that sends a reason (and the version seen) to one case service."""
 
@@ -246,7 +253,7 @@ def _reason_action(
             request=serializer,
             responses={200: s.CaseSerializer, **ERRORS},
         )
-        def post(self, request: Request, uuid: Any) -> Response:
+        def post(self, request: StaffApiRequest, uuid: UUID) -> Response:
             data = serializer(data=request.data)
             data.is_valid(raise_exception=True)
             values = dict(data.validated_data)
@@ -291,7 +298,7 @@ class CaseDocuments(APIView):
         operation_id="cases_documents_list",
         responses={200: s.DocumentSerializer(many=True), **ERRORS},
     )
-    def get(self, request: Request, uuid: Any) -> Response:
+    def get(self, request: StaffApiRequest, uuid: UUID) -> Response:
         case = _case(request, uuid)
         documents = case.documents.select_related("case")
         return Response(
@@ -303,7 +310,7 @@ class CaseDocuments(APIView):
         request={"multipart/form-data": s.DocumentUploadSerializer},
         responses={201: s.DocumentSerializer, **ERRORS},
     )
-    def post(self, request: Request, uuid: Any) -> Response:
+    def post(self, request: StaffApiRequest, uuid: UUID) -> Response:
         case = _case(request, uuid)
         data = s.DocumentUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -324,7 +331,7 @@ class CaseDocumentContent(APIView):
             **ERRORS,
         },
     )
-    def get(self, request: Request, uuid: Any, document: Any) -> FileResponse:
+    def get(self, request: StaffApiRequest, uuid: UUID, document: UUID) -> FileResponse:
         case = _case(request, uuid)
         item = CaseDocument.objects.filter(case=case, uuid=document).first()
         if item is None:
@@ -340,7 +347,7 @@ class CaseDocumentContent(APIView):
 class Wegwijzer(APIView):
     """The wegwijzer for other front ends (a chat bot, a kiosk): public, like the product pages."""
 
-    authentication_classes: list[Any] = []
+    authentication_classes: list[type[BaseAuthentication]] = []
     permission_classes = [AllowAny]
 
     @extend_schema(

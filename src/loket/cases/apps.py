@@ -1,5 +1,14 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from loket.cases.models import Case
 
 
 class CasesConfig(AppConfig):
@@ -18,10 +27,10 @@ class CasesConfig(AppConfig):
         register_promise(_promise)
 
 
-def _promise(case: object, day: object) -> tuple[object, str]:
+def _promise(case: Case, day: Callable[[datetime], str]) -> tuple[datetime | None, str]:
     """The date a message about ``case`` may name, and the sentence Mijn Loket shows."""
     from loket.cases.terms import date_to_name, promise_sentence
 
-    if getattr(case, "closed_at", None) is not None:
-        return getattr(case, "due_at", None), ""
-    return date_to_name(case), promise_sentence(case, day)  # type: ignore[arg-type]
+    if case.closed_at is not None:
+        return case.due_at, ""
+    return date_to_name(case), promise_sentence(case, day)

@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import F
 
+from loket.accounts.models import User
 from loket.cases.models import Case, DefaultNotice
 from loket.cases.services import case_penalty
 from loket.lib.calendar import AMSTERDAM
@@ -45,7 +45,7 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=AMSTERDAM)
 
 
-def term_figures(user: Any, *, since: date, until: date) -> TermFigures:
+def term_figures(user: User, *, since: date, until: date) -> TermFigures:
     """The figures for the days ``since`` up to and including ``until`` (Amsterdam dates).
 
     The penalty is what the schedule of Awb 4:17 gives on ``until`` for the first notice of each

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from loket.accounts.models import User
 from loket.cases.models import Case
 from loket.lib.params import parse_id
 
@@ -133,7 +134,7 @@ def attach_catalogue(cases: list[Case]) -> None:
             product.case_type = case.case_type
 
 
-def _scope(user: Any, scope: str) -> Q:
+def _scope(user: User, scope: str) -> Q:
     """``mine``: assigned to the user; ``team``: also their teams' cases (a user without a team:
     everything they may see). A partner worker has no team: their partner is, so what was
     handed to the partner is in their team queue, and while no colleague has picked it up it is
@@ -150,7 +151,7 @@ def _scope(user: Any, scope: str) -> Q:
     return (mine | Q(team_id__in=team_ids)) if team_ids else Q()
 
 
-def case_queue_queryset(user: Any, filters: QueueFilters) -> QuerySet[Case]:
+def case_queue_queryset(user: User, filters: QueueFilters) -> QuerySet[Case]:
     now = timezone.now()
     cases = Case.objects.visible_to(user).filter(closed_at__isnull=not filters.closed)
     if filters.scope in ("mine", "team"):
@@ -176,7 +177,7 @@ def case_queue_queryset(user: Any, filters: QueueFilters) -> QuerySet[Case]:
     return cases
 
 
-def news_from_applicant() -> Any:
+def news_from_applicant() -> Q:
     """True for a case with a message or document from the applicant that nobody handling it
     has seen yet (it is seen when a colleague opens the case). One subquery per page, not a
     query per row."""
@@ -192,7 +193,7 @@ def news_from_applicant() -> Any:
     return Exists(unread_message) | Exists(unread_notice)
 
 
-def case_queue(user: Any, filters: QueueFilters, *, cursor: str = "", size: int = 50) -> QueuePage:
+def case_queue(user: User, filters: QueueFilters, *, cursor: str = "", size: int = 50) -> QueuePage:
     """One page of the queue, earliest deadline first, after ``cursor``."""
     cases = case_queue_queryset(user, filters)
     count = cases[: COUNT_CAP + 1].count()
@@ -234,7 +235,7 @@ class TimelineEntry:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _name(user: Any) -> str:
+def _name(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from loket.cases.penalty import first_penalty_day
 from loket.catalogue.terms import OBJECTION_PERIOD
@@ -28,6 +28,9 @@ from loket.lib.calendar import (
     local_date,
     working_days_between,
 )
+
+if TYPE_CHECKING:
+    from loket.cases.models import Case
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,7 @@ def is_past(moment: datetime | None, now: datetime) -> bool:
     return moment is not None and now > moment
 
 
-def date_to_name(case: Any) -> datetime | None:
+def date_to_name(case: Case) -> datetime | None:
     """The date an open case may name to its applicant today: the promised date while it has
     not passed, else the statutory term while that runs, else none (``promise_sentence``)."""
     from django.utils import timezone
@@ -157,7 +160,7 @@ def date_to_name(case: Any) -> datetime | None:
     return None
 
 
-def promise_sentence(case: Any, day: Callable[[datetime], str]) -> str:
+def promise_sentence(case: Case, day: Callable[[datetime], str]) -> str:
     """What an open, running case tells its applicant about when it will be done: the one rule
     for Mijn Loket and the messages, so a resident never reads a date that has passed.
 

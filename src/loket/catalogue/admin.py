@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
-
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -17,31 +16,33 @@ from loket.catalogue.models import (
 from loket.catalogue.services import products_changed
 
 
-class StatusStepInline(admin.TabularInline):
+class StatusStepInline(admin.TabularInline[StatusStep, CaseType]):
     model = StatusStep
     extra = 0
 
 
-class ResultTypeInline(admin.TabularInline):
+class ResultTypeInline(admin.TabularInline[ResultType, CaseType]):
     model = ResultType
     extra = 0
 
 
 @admin.register(CaseType)
-class CaseTypeAdmin(admin.ModelAdmin):
+class CaseTypeAdmin(admin.ModelAdmin[CaseType]):
     list_display = ["code", "name_nl", "allows_suspension", "allows_extension"]
     inlines = [StatusStepInline, ResultTypeInline]
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(admin.ModelAdmin[Product]):
     list_display = ["name_nl", "slug", "domain", "service_norm", "package", "team", "partner"]
     list_filter = ["domain", "package", "is_active"]
     search_fields = ["name_nl", "name_en", "slug", "keywords"]
 
     # An admin save is a product change like a catalogue load: the search index follows it,
     # after the commit (the admin's views are atomic).
-    def save_model(self, request: HttpRequest, obj: Product, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Product, form: forms.ModelForm[Product], change: bool
+    ) -> None:
         super().save_model(request, obj, form, change)
         products_changed()
 
@@ -54,12 +55,12 @@ class ProductAdmin(admin.ModelAdmin):
         products_changed()
 
 
-class EquatedDecreeDayInline(admin.TabularInline):
+class EquatedDecreeDayInline(admin.TabularInline[EquatedDecreeDay, EquatedDecree]):
     model = EquatedDecreeDay
     extra = 1
 
 
 @admin.register(EquatedDecree)
-class EquatedDecreeAdmin(admin.ModelAdmin):
+class EquatedDecreeAdmin(admin.ModelAdmin[EquatedDecree]):
     list_display = ("title", "first_year", "last_year")
     inlines = [EquatedDecreeDayInline]

@@ -6,12 +6,17 @@ import datetime as dt
 import decimal
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils import timezone
 
 from loket.history.models import ChangeRecord
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from loket.accounts.models import User
 
 
 def _plain(value: Any) -> Any:
@@ -43,19 +48,18 @@ def history_record(
     *,
     instance: models.Model,
     action: str,
-    actor: Any = None,
+    actor: User | AnonymousUser | None = None,
     changes: Mapping[str, Any] | None = None,
     reason: str = "",
     at: dt.datetime | None = None,
 ) -> ChangeRecord:
     """Append one record about ``instance``. ``actor`` None means the system itself."""
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    label = actor.get_username() if authenticated else "systeem"
+    user = actor if actor is not None and actor.is_authenticated else None
     record = ChangeRecord(
         municipality_id=getattr(instance, "municipality_id", None),
         at=at or timezone.now(),
-        actor=actor if authenticated else None,
-        actor_label=label,
+        actor=user,
+        actor_label=user.get_username() if user is not None else "systeem",
         action=action,
         object_type=instance._meta.label_lower,
         object_id=str(instance.pk),

@@ -4,7 +4,7 @@ from loket.knowledge.models import Article
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(admin.ModelAdmin[Article]):
     list_display = ("title_nl", "product", "municipality", "valid_from", "valid_until")
     list_filter = ("municipality", "product__domain")
     search_fields = ("title_nl", "title_en", "answer_nl")

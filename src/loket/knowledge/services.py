@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from loket.accounts.models import User
 from loket.accounts.permissions import Action, permitted, require
 from loket.history.services import history_record
 from loket.knowledge.models import Article
@@ -22,12 +22,12 @@ TEXT_LIMITS = {
 }
 
 
-def can_edit_articles(user: Any) -> bool:
+def can_edit_articles(user: User | AnonymousUser) -> bool:
     """Whether the pages offer editing: the same rule ``article_save`` enforces."""
     return permitted(user, Action.KNOWLEDGE)
 
 
-def article_save(*, article: Article, actor: Any) -> Article:
+def article_save(*, article: Article, actor: User | None) -> Article:
     """Validate and store an article (new or changed); every change is in the history.
 
     Refused with a ``ValidationError`` per field (like ``full_clean``) when a text is longer

@@ -3,9 +3,10 @@ and the print queue of letters."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +43,7 @@ SAMPLE = {
 
 
 @admin.register(Template)
-class TemplateAdmin(admin.ModelAdmin):
+class TemplateAdmin(admin.ModelAdmin[Template]):
     list_display = ("event", "channel", "language", "municipality", "updated_at")
     list_filter = ("event", "channel", "language", "municipality")
     readonly_fields = ("placeholders", "preview")
@@ -52,7 +53,7 @@ class TemplateAdmin(admin.ModelAdmin):
         return ", ".join("{{ %s }}" % p for p in PLACEHOLDERS.get(obj.event, ()))  # noqa: UP031
 
     @admin.display(description=_("preview with example data"))
-    def preview(self, obj: Template) -> Any:
+    def preview(self, obj: Template) -> str | Promise:
         if not obj.pk:
             return _("Save first to see a preview.")
         return format_html(
@@ -62,7 +63,7 @@ class TemplateAdmin(admin.ModelAdmin):
         )
 
 
-class AttemptInline(admin.TabularInline):
+class AttemptInline(admin.TabularInline[DeliveryAttempt, OutboxMessage]):
     model = DeliveryAttempt
     extra = 0
     readonly_fields = ("at", "worker", "ok", "permanent", "error", "milliseconds")
@@ -70,7 +71,7 @@ class AttemptInline(admin.TabularInline):
 
 
 @admin.register(OutboxMessage)
-class OutboxAdmin(admin.ModelAdmin):
+class OutboxAdmin(admin.ModelAdmin[OutboxMessage]):
     list_display = (
         "created_at",
         "event",
@@ -87,7 +88,7 @@ class OutboxAdmin(admin.ModelAdmin):
     inlines = [AttemptInline]
     actions = ["retry_dead_letters", "mark_printed"]
 
-    def has_add_permission(self, request: Any) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.display(
@@ -97,14 +98,14 @@ class OutboxAdmin(admin.ModelAdmin):
         return obj.possibly_duplicated
 
     @admin.action(description=_("Send the selected dead letters again"))
-    def retry_dead_letters(self, request: Any, queryset: Any) -> None:
+    def retry_dead_letters(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
         dead = queryset.filter(status=OutboxMessage.Status.FAILED)
         for message in dead:
             retry(message)
         messages.success(request, _("%(n)s messages will be sent again.") % {"n": dead.count()})
 
     @admin.action(description=_("Mark the selected letters as printed"))
-    def mark_printed(self, request: Any, queryset: Any) -> None:
+    def mark_printed(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
         from django.utils import timezone
 
         queryset.filter(channel="brief", printed_at__isnull=True).update(printed_at=timezone.now())

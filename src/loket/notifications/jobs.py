@@ -14,12 +14,15 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from loket.notifications.models import JobRun, StaffNotification
+
+if TYPE_CHECKING:
+    from loket.accounts.models import User
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +34,9 @@ class Job:
     run: Callable[[], str]
 
 
-def notify_staff(*, users: list, kind: str, text: str, url: str, key: str, case: Any = None) -> int:
+def notify_staff(
+    *, users: list[User], kind: str, text: str, url: str, key: str, case: Any = None
+) -> int:
     made = 0
     now = timezone.now()
     for user in users:
@@ -52,7 +57,7 @@ def notify_staff(*, users: list, kind: str, text: str, url: str, key: str, case:
     return made
 
 
-def team_members(case_or_request: object) -> list:
+def team_members(case_or_request: object) -> list[User]:
     """Who hears about a case or contact request: its assignee, else its partner's workers or
     its team, in its municipality."""
     from loket.accounts.models import User
@@ -71,7 +76,7 @@ def team_members(case_or_request: object) -> list:
     return []
 
 
-def case_handlers(case: Any, *, leads: bool = False) -> list:
+def case_handlers(case: Any, *, leads: bool = False) -> list[User]:
     """Who hears about a case: its assignee, else its team or partner. With ``leads``, the team
     leads of its team (a partner's case: the partner's workers)."""
     from loket.accounts.models import Role, User

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import F, Q
@@ -24,6 +24,9 @@ from loket.lib.calendar import local_date
 from loket.lib.identifiers import format_phone
 from loket.notifications.models import Channel, OutboxMessage, Template
 from loket.notifications.templating import DEFAULTS, SMS_DEFAULTS, Text, render, to_html
+
+if TYPE_CHECKING:
+    from loket.accounts.models import User
 
 FALLBACK_ORDER = (Channel.EMAIL, Channel.SMS, Channel.LETTER)
 
@@ -140,10 +143,12 @@ def enqueue(
     )
 
 
-Promise = Callable[[Any, Callable[[Any], str]], tuple[Any, str]]
+# (case, how to write a day) -> the date a message may name, and the sentence about it. The case
+# is the cases app's ``Case``, which this app does not import (it serves the domains).
+Promise = Callable[[Any, Callable[[datetime], str]], tuple[datetime | None, str]]
 
 
-def _no_promise(case: Any, day: Callable[[Any], str]) -> tuple[Any, str]:
+def _no_promise(case: Any, day: Callable[[datetime], str]) -> tuple[datetime | None, str]:
     return (case.due_at, "")
 
 
@@ -211,7 +216,7 @@ def notify_callback(request: Any) -> OutboxMessage | None:
     )
 
 
-def staff_notifications_read(user: Any) -> int:
+def staff_notifications_read(user: User) -> int:
     """Mark every unread workbench notification of ``user`` as read; returns how many."""
     from loket.notifications.models import StaffNotification
 

@@ -1,21 +1,25 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from loket.tenancy import hours as h
-from loket.tenancy.models import Municipality, Package, ServiceOrganisation
+from loket.tenancy.models import Municipality, Package, PublicFace, ServiceOrganisation
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldOpts, _FieldsetSpec
 
 
 def _hours_field(channel: str, weekday: int) -> str:
     return f"hours_{channel}_{h.DAYS[weekday]}"
 
 
-class PublicFaceForm(forms.ModelForm):
+class PublicFaceForm(forms.ModelForm[PublicFace]):
     """The opening hours as one text field per channel and weekday ("8.30-12.30, 13.00-17.00";
     empty = closed), stored as the structured ``opening_hours``."""
 
@@ -71,14 +75,17 @@ _FACE_FIELDS = (
 )
 
 
-class PublicFaceAdmin(admin.ModelAdmin):
+class PublicFaceAdmin(admin.ModelAdmin[PublicFace]):
+    """A municipality or a service organisation: both have a public face (contact details,
+    opening hours)."""
+
     form = PublicFaceForm
     exclude = ["opening_hours"]
 
     own_fields: list[str] = []
 
-    def get_fieldsets(self, request: Any, obj: Any = None) -> Any:
-        hours = [
+    def get_fieldsets(self, request: HttpRequest, obj: PublicFace | None = None) -> _FieldsetSpec:
+        hours: list[tuple[str, _FieldOpts]] = [
             (
                 _("Opening hours: %(channel)s") % {"channel": label},
                 {"fields": [_hours_field(channel, weekday) for weekday in range(7)]},
@@ -99,7 +106,7 @@ class ServiceOrganisationAdmin(PublicFaceAdmin):
 
 
 @admin.register(Package)
-class PackageAdmin(admin.ModelAdmin):
+class PackageAdmin(admin.ModelAdmin[Package]):
     list_display = ["code", "name_nl", "kind"]
 
 

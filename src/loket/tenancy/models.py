@@ -8,7 +8,7 @@ simply has no service organisation.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
@@ -19,6 +19,8 @@ from loket.lib.i18n import localized
 from loket.tenancy.hours import validate_opening_hours
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from loket.tenancy.face import Face
 
 
@@ -26,6 +28,9 @@ class StaffMember(Protocol):
     """What tenancy reads of a staff user (``loket.accounts.models.User``): a protocol, not an
     import, because accounts builds on tenancy (a user works for municipalities), not the reverse
     (bin/check-layers)."""
+
+    @property
+    def is_authenticated(self) -> bool: ...
 
     @property
     def is_active(self) -> bool: ...
@@ -211,7 +216,11 @@ class Municipality(PublicFace):
         return face_of(self)
 
 
-class TenantQuerySet(models.QuerySet[Any]):
+# The model of a tenant-owned queryset: ``Case.objects.visible_to(user)`` gives cases.
+_M = TypeVar("_M", bound=models.Model)
+
+
+class TenantQuerySet(models.QuerySet[_M]):
     """Queries on tenant-owned records. Views start from ``visible_to`` or ``in_municipality``.
 
     ``visible_to(user)`` is the one place that decides what a staff user may see: only the
@@ -222,8 +231,8 @@ class TenantQuerySet(models.QuerySet[Any]):
     def in_municipality(self, municipality: Municipality) -> Self:
         return self.filter(municipality=municipality)
 
-    def visible_to(self, user: StaffMember | Any) -> Self:
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
+    def visible_to(self, user: StaffMember | AnonymousUser | None) -> Self:
+        if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self.all()

@@ -28,7 +28,8 @@ def client_ip(request: HttpRequest) -> str:
     return hops[-min(count, len(hops))] if hops else remote
 
 
-class LoginLockoutBackend(AxesStandaloneBackend):
+# django-axes ships no types (see the mypy overrides in pyproject.toml), so its base is Any.
+class LoginLockoutBackend(AxesStandaloneBackend):  # type: ignore[misc]
     """django-axes' lockout check, for logins that come from a web request.
 
     Every login form (workbench, admin) passes the request to ``authenticate``. A call without one
@@ -45,7 +46,9 @@ class LoginLockoutBackend(AxesStandaloneBackend):
     ) -> None:
         if request is None:
             return None
-        return super().authenticate(request, username, password, **kwargs)
+        # Returns None, or raises when the client is locked out: it never logs anyone in.
+        super().authenticate(request, username, password, **kwargs)
+        return None
 
 
 def lockout_response(

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -20,14 +21,14 @@ from loket.organisation.models import Partner, Team
 
 
 def _model_field(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
-    return cast(forms.ModelChoiceField, form.fields[name])
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(forms.ModelChoiceField[User]):
     """Colleagues by name, not by username."""
 
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.get_full_name() or obj.username)
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.username
 
 
 class VersionForm(forms.Form):
@@ -233,7 +234,7 @@ class ResultForm(VersionForm):
         _model_field(self, "result").queryset = case.case_type.results.all()
 
 
-def assignable_staff(case: Case) -> Any:
+def assignable_staff(case: Case) -> QuerySet[User]:
     staff = User.objects.filter(is_active=True, municipalities=case.municipality)
     if case.partner_id:
         return staff.filter(partner_id=case.partner_id)
@@ -290,7 +291,7 @@ class BulkAssignForm(forms.Form):
     cases = forms.CharField()
     assignee = StaffChoiceField(queryset=User.objects.none(), label=_("Assign selected to"))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _model_field(self, "assignee").queryset = (
             User.objects.filter(is_active=True, municipalities__in=user.municipality_ids)

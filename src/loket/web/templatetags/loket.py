@@ -3,12 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
+from loket.accounts.models import User
 from loket.accounts.permissions import permitted
 from loket.catalogue.models import Product
 from loket.lib.i18n import current_language
 from loket.lib.identifiers import format_phone
+from loket.tenancy.models import Municipality
 
 register = template.Library()
 
@@ -43,17 +46,22 @@ def get_item(mapping: Any, key: str) -> Any:
     return mapping.get(key, "") if hasattr(mapping, "get") else ""
 
 
+def _user(value: object) -> User | AnonymousUser | None:
+    """The template's ``user``; anything else (a missing variable is "") is nobody."""
+    return value if isinstance(value, User | AnonymousUser) else None
+
+
 @register.filter
-def may(user: Any, action: str) -> bool:
+def may(user: object, action: str) -> bool:
     """``{% if user|may:"figures" %}``: whether the user's role may do ``action``
     (``loket.accounts.permissions``) in a municipality they work for. The same rule the service
     enforces, so a page offers only what will be accepted. An unknown action is an error."""
-    return permitted(user, action)
+    return permitted(_user(user), action)
 
 
 @register.simple_tag
-def may_at(user: Any, action: str, municipality: Any) -> bool:
+def may_at(user: object, action: str, municipality: Municipality | int | None) -> bool:
     """``{% may_at user "decide" case.municipality as may_decide %}``: the same, for one
     municipality (a record's), where that municipality's own row counts; a filter takes one
     argument, so this is a tag."""
-    return permitted(user, action, municipality)
+    return permitted(_user(user), action, municipality)
