@@ -1,19 +1,19 @@
 """Roles that mean something (issue 13): one table of role x action, a municipality's own rows
 over the defaults, checked in the services and used by the pages to offer only what is allowed.
 
-The expected table is written out here by hand, apart from ``DEFAULTS``, so a change of the
-rule has to be made twice on purpose."""
+The expected table (``tests.accounts.personas.EXPECTED``) is written out by hand, apart from
+``DEFAULTS``, so a change of the rule has to be made twice on purpose."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
-from loket.accounts.models import Role, RolePermission
+from loket.accounts.models import Role, RolePermission, User
 from loket.accounts.permissions import (
     DEFAULTS,
     Action,
@@ -28,30 +28,32 @@ from loket.cases.models import Case, Decision
 from loket.catalogue.models import DecisionType, Product
 from loket.knowledge.models import Article
 from loket.knowledge.services import article_save
-from loket.organisation.models import Partner
-from tests.factories import PersonFactory, StaffFactory, make_case
+from loket.tenancy.models import Municipality
+from tests.accounts import personas
+from tests.accounts.personas import EXPECTED, open_case, person
 
 pytestmark = pytest.mark.django_db
 
 A = Action
 EVERYTHING = set(Action)
-CASE_WORK = {A.VIEW, A.DECIDE, A.SIGN, A.CONTACT, A.HAND_OVER}
-EXPECTED: dict[Role, set[Action]] = {
-    Role.CASE_WORKER: CASE_WORK,
-    Role.TEAM_LEAD: CASE_WORK | {A.ASSIGN, A.REOPEN, A.EXTEND, A.FIGURES},
-    Role.FRONT_OFFICE: {A.VIEW, A.CONTACT, A.HAND_OVER, A.KNOWLEDGE},
-    Role.PARTNER_WORKER: CASE_WORK,
-    Role.ADMINISTRATOR: {A.VIEW, A.TEMPLATES, A.CATALOGUE, A.KNOWLEDGE, A.FIGURES, A.ASSIGN},
-}
 
 
-def staff(role: Role, municipality: Any, **kwargs: Any) -> Any:
-    if role == Role.PARTNER_WORKER and "partner" not in kwargs:
-        kwargs["partner"] = Partner.objects.get_or_create(
-            slug="sociaal-team", defaults={"name": "Sociaal team"}
-        )[0]
-    return StaffFactory(
-        username=f"{role}-{municipality.slug}", role=role, municipalities=[municipality], **kwargs
+def staff(
+    role: Role,
+    municipality: Municipality,
+    *,
+    is_staff: bool = False,
+    is_superuser: bool = False,
+    is_active: bool = True,
+) -> User:
+    """One persona per role and municipality (``tests.accounts.personas``)."""
+    return personas.staff(
+        role,
+        municipality,
+        username=f"{role}-{municipality.slug}",
+        is_staff=is_staff,
+        is_superuser=is_superuser,
+        is_active=is_active,
     )
 
 
@@ -66,7 +68,7 @@ def test_every_role_has_a_row_for_every_action() -> None:
 
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("action", list(Action))
-def test_the_default_table(role: Role, action: Action, municipality_a: Any) -> None:
+def test_the_default_table(role: Role, action: Action, municipality_a: Municipality) -> None:
     user = staff(role, municipality_a)
     allowed = action in EXPECTED[role]
     assert permitted(user, action, municipality_a) is allowed
@@ -81,7 +83,7 @@ def test_the_default_table(role: Role, action: Action, municipality_a: Any) -> N
 
 
 def test_a_municipality_lets_its_administrators_decide_and_no_other(
-    municipality_a: Any, municipality_b: Any
+    municipality_a: Municipality, municipality_b: Municipality
 ) -> None:
     RolePermission.objects.create(
         municipality=municipality_a, role=Role.ADMINISTRATOR, action=A.DECIDE, allowed=True
@@ -97,7 +99,7 @@ def test_a_municipality_lets_its_administrators_decide_and_no_other(
 
 
 def test_a_municipality_row_also_refuses_what_the_default_allows(
-    municipality_a: Any, municipality_b: Any
+    municipality_a: Municipality, municipality_b: Municipality
 ) -> None:
     RolePermission.objects.create(
         municipality=municipality_a, role=Role.CASE_WORKER, action=A.SIGN, allowed=False
@@ -106,12 +108,12 @@ def test_a_municipality_row_also_refuses_what_the_default_allows(
     assert permitted(staff(Role.CASE_WORKER, municipality_b), A.SIGN, municipality_b)
 
 
-def test_no_row_is_refused(municipality_a: Any) -> None:
+def test_no_row_is_refused(municipality_a: Municipality) -> None:
     RolePermission.objects.filter(role=Role.CASE_WORKER, action=A.VIEW).delete()
     assert not permitted(staff(Role.CASE_WORKER, municipality_a), A.VIEW, municipality_a)
 
 
-def test_a_superuser_may_everything_but_decide_and_sign(municipality_a: Any) -> None:
+def test_a_superuser_may_everything_but_decide_and_sign(municipality_a: Municipality) -> None:
     root = staff(Role.ADMINISTRATOR, municipality_a, is_superuser=True)
     assert all(permitted(root, action) for action in EVERYTHING - {A.DECIDE, A.SIGN})
     assert not permitted(root, A.DECIDE) and not permitted(root, A.SIGN)
@@ -125,7 +127,7 @@ def test_a_superuser_may_everything_but_decide_and_sign(municipality_a: Any) -> 
     assert permitted(root, A.SIGN, municipality_a)
 
 
-def test_nobody_and_the_system(municipality_a: Any) -> None:
+def test_nobody_and_the_system(municipality_a: Municipality) -> None:
     assert not permitted(AnonymousUser(), A.VIEW)
     assert not permitted(None, A.VIEW)
     inactive = staff(Role.TEAM_LEAD, municipality_a, is_active=False)
@@ -134,7 +136,9 @@ def test_nobody_and_the_system(municipality_a: Any) -> None:
 
 
 def test_many_checks_one_query_per_user_object(
-    municipality_a: Any, municipality_b: Any, django_assert_num_queries: Any
+    municipality_a: Municipality,
+    municipality_b: Municipality,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     lead = staff(Role.TEAM_LEAD, municipality_a)
     with django_assert_num_queries(1):
@@ -157,7 +161,7 @@ def test_the_defaults_come_back_into_an_emptied_table_only() -> None:
     assert defaults_write(RolePermission) == len(Role) * len(Action)
 
 
-def test_the_template_filter(municipality_a: Any) -> None:
+def test_the_template_filter(municipality_a: Municipality) -> None:
     template = Template('{% load loket %}{% if user|may:"figures" %}cijfers{% endif %}')
     lead = staff(Role.TEAM_LEAD, municipality_a)
     worker = staff(Role.CASE_WORKER, municipality_a)
@@ -170,12 +174,9 @@ def test_the_template_filter(municipality_a: Any) -> None:
 
 
 @pytest.fixture
-def permit_case(catalogue: None, municipality_a: Any) -> Case:
-    person = PersonFactory(municipality=municipality_a, email="emma@example.org", language="nl")
-    case: Case = make_case(
-        municipality=municipality_a, product_slug="evenementenvergunning", person=person
-    )
-    return case
+def permit_case(catalogue: None, municipality_a: Municipality) -> Case:
+    emma = person(municipality_a, email="emma@example.org", language="nl")
+    return open_case(municipality_a, "evenementenvergunning", initiator=emma)
 
 
 def refusal_type(case: Case) -> DecisionType:
@@ -183,7 +184,7 @@ def refusal_type(case: Case) -> DecisionType:
 
 
 def test_a_front_office_agent_may_not_draft_a_decision(
-    permit_case: Case, municipality_a: Any
+    permit_case: Case, municipality_a: Municipality
 ) -> None:
     agent = staff(Role.FRONT_OFFICE, municipality_a)
     with pytest.raises(NotPermitted):
@@ -192,7 +193,7 @@ def test_a_front_office_agent_may_not_draft_a_decision(
 
 
 def test_a_case_worker_drafts_and_sends_an_administrator_may_not(
-    permit_case: Case, municipality_a: Any
+    permit_case: Case, municipality_a: Municipality
 ) -> None:
     worker = staff(Role.CASE_WORKER, municipality_a)
     admin = staff(Role.ADMINISTRATOR, municipality_a)
@@ -211,7 +212,9 @@ def test_a_case_worker_drafts_and_sends_an_administrator_may_not(
     assert sent.status == Decision.Status.SENT
 
 
-def test_knowledge_is_edited_by_the_roles_that_may(catalogue: None, municipality_a: Any) -> None:
+def test_knowledge_is_edited_by_the_roles_that_may(
+    catalogue: None, municipality_a: Municipality
+) -> None:
     def article(title: str) -> Article:
         return Article(
             product=Product.objects.get(slug="paspoort"),
@@ -236,7 +239,7 @@ def test_knowledge_is_edited_by_the_roles_that_may(catalogue: None, municipality
 
 
 def test_the_case_page_offers_a_decision_only_to_who_may_decide(
-    client: Any, permit_case: Case, municipality_a: Any
+    client: Client, permit_case: Case, municipality_a: Municipality
 ) -> None:
     url = reverse("workbench:case_detail", args=[permit_case.uuid])
     client.force_login(staff(Role.CASE_WORKER, municipality_a))
@@ -259,7 +262,7 @@ def test_the_case_page_offers_a_decision_only_to_who_may_decide(
 
 
 def test_the_send_and_withdraw_forms_only_for_who_may_sign(
-    client: Any, permit_case: Case, municipality_a: Any
+    client: Client, permit_case: Case, municipality_a: Municipality
 ) -> None:
     worker = staff(Role.CASE_WORKER, municipality_a)
     draft = decision_draft(case=permit_case, decision_type=refusal_type(permit_case), actor=worker)
@@ -282,7 +285,7 @@ def test_the_send_and_withdraw_forms_only_for_who_may_sign(
 
 
 def test_an_administrator_changes_only_the_rows_of_their_municipality(
-    client: Any, municipality_a: Any, municipality_b: Any
+    client: Client, municipality_a: Municipality, municipality_b: Municipality
 ) -> None:
     own = RolePermission.objects.create(
         municipality=municipality_a, role=Role.ADMINISTRATOR, action=A.DECIDE, allowed=True

@@ -4,13 +4,13 @@ case services now check, one role allowed and one refused, and nothing changes o
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
-from loket.accounts.models import Role
+from loket.accounts.models import Role, User
 from loket.accounts.permissions import NotPermitted
 from loket.cases.models import Case
 from loket.cases.services import (
@@ -25,26 +25,29 @@ from loket.contacts.models import Contact
 from loket.contacts.services import contact_register
 from loket.lib.calendar import AMSTERDAM
 from loket.organisation.models import Team
-from tests.factories import StaffFactory, make_case
+from loket.tenancy.models import Municipality
+from tests.accounts.personas import open_case, staff
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def people(municipality_a: Any) -> dict[str, Any]:
+def people(municipality_a: Municipality) -> dict[Role, User]:
     return {
-        role: StaffFactory(username=f"r-{role}", role=role, municipalities=[municipality_a])
-        for role in Role.values
-        if role != Role.PARTNER_WORKER  # needs a partner; covered by the table test
+        role: staff(role, municipality_a, username=f"r-{role}")
+        for role in Role
+        if role != Role.PARTNER_WORKER  # covered, with the partner, in test_every_role_and_action
     }
 
 
-def _permit(municipality: Any) -> Case:
+def _permit(municipality: Municipality) -> Case:
     with time_machine.travel(datetime(2026, 3, 2, 10, tzinfo=AMSTERDAM), tick=False):
-        return make_case(municipality=municipality, product_slug="omgevingsvergunning")
+        return open_case(municipality, "omgevingsvergunning")
 
 
-def test_extend_is_the_team_lead_s(catalogue: None, municipality_a: Any, people: Any) -> None:
+def test_extend_is_the_team_lead_s(
+    catalogue: None, municipality_a: Municipality, people: dict[Role, User]
+) -> None:
     case = _permit(municipality_a)
     with time_machine.travel(datetime(2026, 4, 1, 10, tzinfo=AMSTERDAM), tick=False):
         with pytest.raises(NotPermitted):
@@ -54,8 +57,10 @@ def test_extend_is_the_team_lead_s(catalogue: None, municipality_a: Any, people:
         assert case_extend(case=case, reason="Advies", actor=people[Role.TEAM_LEAD]).extended_at
 
 
-def test_reopen_is_the_team_lead_s(catalogue: None, municipality_a: Any, people: Any) -> None:
-    case = make_case(municipality=municipality_a, product_slug="paspoort")
+def test_reopen_is_the_team_lead_s(
+    catalogue: None, municipality_a: Municipality, people: dict[Role, User]
+) -> None:
+    case = open_case(municipality_a, "paspoort")
     worker = people[Role.CASE_WORKER]
     case = case_set_result(
         case=case, result=case.case_type.results.get(code="ingetrokken"), actor=worker
@@ -69,13 +74,15 @@ def test_reopen_is_the_team_lead_s(catalogue: None, municipality_a: Any, people:
 
 
 def test_assigning_others_is_the_team_lead_s_taking_a_case_is_everyone_s(
-    catalogue: None, municipality_a: Any, people: Any
+    catalogue: None, municipality_a: Municipality, people: dict[Role, User]
 ) -> None:
-    case = make_case(municipality=municipality_a, product_slug="paspoort")
+    case = open_case(municipality_a, "paspoort")
+    team = case.team
+    assert team is not None  # a passport goes to a team of the municipality
     worker, lead = people[Role.CASE_WORKER], people[Role.TEAM_LEAD]
-    worker.teams.add(case.team)
-    colleague = StaffFactory(username="colleague", municipalities=[municipality_a])
-    colleague.teams.add(case.team)
+    worker.teams.add(team)
+    colleague = staff(Role.CASE_WORKER, municipality_a, username="colleague")
+    colleague.teams.add(team)
     with pytest.raises(NotPermitted):
         case_assign(case=case, assignee=colleague, actor=worker)
     case = case_assign(case=case, assignee=worker, actor=worker)  # taking it yourself
@@ -86,25 +93,28 @@ def test_assigning_others_is_the_team_lead_s_taking_a_case_is_everyone_s(
 
 
 def test_contacts_are_registered_by_the_front_office_not_the_administrator(
-    catalogue: None, municipality_a: Any, people: Any
+    catalogue: None, municipality_a: Municipality, people: dict[Role, User]
 ) -> None:
-    kwargs = {
-        "municipality": municipality_a,
-        "channel": "telefoon",
-        "subject": "Vraag",
-        "outcome": "answered",
-    }
+    def register(actor: User) -> Contact:
+        return contact_register(
+            municipality=municipality_a,
+            actor=actor,
+            channel="telefoon",
+            subject="Vraag",
+            outcome=Contact.Outcome.ANSWERED,
+        )
+
     with pytest.raises(NotPermitted):
-        contact_register(actor=people[Role.ADMINISTRATOR], **kwargs)
+        register(people[Role.ADMINISTRATOR])
     assert Contact.objects.count() == 0
-    assert contact_register(actor=people[Role.FRONT_OFFICE], **kwargs).pk
+    assert register(people[Role.FRONT_OFFICE]).registered_by == people[Role.FRONT_OFFICE]
 
 
 def test_hand_over_is_refused_to_the_administrator(
-    catalogue: None, municipality_a: Any, people: Any
+    catalogue: None, municipality_a: Municipality, people: dict[Role, User]
 ) -> None:
-    case = make_case(municipality=municipality_a, product_slug="paspoort")
-    other = Team.objects.exclude(pk=case.team_id).first()
+    case = open_case(municipality_a, "paspoort")
+    other = Team.objects.exclude(pk=case.team_id or 0).order_by("pk")[0]
     with pytest.raises(NotPermitted):
         case_hand_over(
             case=case, reason="Hoort elders", actor=people[Role.ADMINISTRATOR], team=other
@@ -116,7 +126,7 @@ def test_hand_over_is_refused_to_the_administrator(
 
 
 def test_the_page_offers_extend_and_hand_over_only_to_who_may(
-    client: Any, catalogue: None, municipality_a: Any, people: Any
+    client: Client, catalogue: None, municipality_a: Municipality, people: dict[Role, User]
 ) -> None:
     case = _permit(municipality_a)
     url = reverse("workbench:case_detail", args=[case.uuid])

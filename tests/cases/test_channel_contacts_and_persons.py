@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from pytest_django.fixtures import Settings
+from pytest_django import Settings
 
 from loket.accounts.models import Role, User
 from loket.cases.models import Case

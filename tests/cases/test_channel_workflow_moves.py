@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from pytest_django.fixtures import Settings
+from pytest_django import Settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
