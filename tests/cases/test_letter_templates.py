@@ -83,18 +83,20 @@ def text_of(pdf: bytes) -> str:
 
 @pytest.fixture
 def admin_a(municipality_a: Any) -> Any:
-    return StaffFactory(
+    return StaffFactory.create(
         username="admin-a", role=Role.ADMINISTRATOR, municipalities=[municipality_a]
     )
 
 
 @pytest.fixture
 def worker_a(municipality_a: Any) -> Any:
-    return StaffFactory(username="plain-a", role=Role.CASE_WORKER, municipalities=[municipality_a])
+    return StaffFactory.create(
+        username="plain-a", role=Role.CASE_WORKER, municipalities=[municipality_a]
+    )
 
 
 def _refusal(municipality: Any, actor: Any, *, language: str = "nl") -> Decision:
-    person = PersonFactory(municipality=municipality, language=language, surname="Visser")
+    person = PersonFactory.create(municipality=municipality, language=language, surname="Visser")
     with time_machine.travel(at(1, 19), tick=False):
         case = make_case(
             municipality=municipality, product_slug="evenementenvergunning", person=person
@@ -196,7 +198,7 @@ def test_only_a_role_that_may_manage_templates_changes_them(
 def test_an_administrator_of_another_municipality_cannot(
     catalogue: None, municipality_a: Any, municipality_b: Any
 ) -> None:
-    other = StaffFactory(
+    other = StaffFactory.create(
         username="admin-b", role=Role.ADMINISTRATOR, municipalities=[municipality_b]
     )
     with pytest.raises(NotPermitted):

@@ -61,14 +61,16 @@ def in_dutch(message: str, **values: Any) -> str:
 
 @pytest.fixture
 def admin_a(municipality_a: Any) -> Any:
-    return StaffFactory(
+    return StaffFactory.create(
         username="admin-a", role=Role.ADMINISTRATOR, municipalities=[municipality_a]
     )
 
 
 @pytest.fixture
 def worker_a(municipality_a: Any) -> Any:
-    return StaffFactory(username="plain-a", role=Role.CASE_WORKER, municipalities=[municipality_a])
+    return StaffFactory.create(
+        username="plain-a", role=Role.CASE_WORKER, municipalities=[municipality_a]
+    )
 
 
 def _url(name: str, municipality: Any, *args: Any) -> str:
@@ -150,7 +152,9 @@ def test_another_municipalitys_letters_are_not_found(
     client: Client, catalogue: None, municipality_a: Any, municipality_b: Any
 ) -> None:
     client.force_login(
-        StaffFactory(username="admin-b", role=Role.ADMINISTRATOR, municipalities=[municipality_b])
+        StaffFactory.create(
+            username="admin-b", role=Role.ADMINISTRATOR, municipalities=[municipality_b]
+        )
     )
     assert client.get(_url("letter_template", municipality_a)).status_code == 404
     assert client.post(_url("letter_template", municipality_a), FORM).status_code == 404
@@ -227,7 +231,9 @@ def _blocks_form(titles: list[str], version: int = 0) -> dict[str, str]:
 
 
 def _refusal(municipality: Any, actor: Any) -> Any:
-    person = PersonFactory(municipality=municipality, surname="Visser", email="e@example.org")
+    person = PersonFactory.create(
+        municipality=municipality, surname="Visser", email="e@example.org"
+    )
     with time_machine.travel(at(1, 19), tick=False):
         return make_case(
             municipality=municipality, product_slug="evenementenvergunning", person=person
@@ -306,7 +312,9 @@ def test_a_sent_decision_is_replaced_from_the_case_page_and_mijn_loket_follows(
     client: Client, catalogue: None, municipality_a: Any, worker_a: Any, settings: Any
 ) -> None:
     settings.LOKET_DEMO_LOGIN = True
-    resident = PersonFactory(municipality=municipality_a, surname="Smit", email="s@example.org")
+    resident = PersonFactory.create(
+        municipality=municipality_a, surname="Smit", email="s@example.org"
+    )
     with time_machine.travel(at(1, 19), tick=False):
         case = make_case(
             municipality=municipality_a, product_slug="evenementenvergunning", person=resident
@@ -315,7 +323,10 @@ def test_a_sent_decision_is_replaced_from_the_case_page_and_mijn_loket_follows(
     granted = DecisionType.objects.get(case_type=case.case_type, code="verleend")
     client.force_login(worker_a)
     page = reverse("workbench:case_detail", args=[case.uuid])
-    action = lambda d, name: reverse("workbench:decision_action", args=[case.uuid, d.uuid, name])  # noqa: E731
+
+    def action(decision: Decision, name: str) -> str:
+        return reverse("workbench:decision_action", args=[case.uuid, decision.uuid, name])
+
     with time_machine.travel(at(3, 2), tick=False):
         client.post(
             reverse("workbench:case_action", args=[case.uuid, "decide"]),
