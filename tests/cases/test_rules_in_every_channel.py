@@ -1,20 +1,27 @@
 """Every rule in one place (issue 13): a rule the case and contact services own gives the same
 refusal, with the same message and nothing stored, through each channel that has it — Mijn Loket
-(the portal), the workbench and the API."""
+(the portal), the workbench and the API.
+
+More of the same, per rule: ``test_channel_due_state`` (one due state in the queue, the case
+page, the overview and the API), ``test_channel_workflow_moves`` (withdrawing and reopening as
+rows of the workflow table) and ``test_channel_contacts_and_persons`` (resolved on first
+contact, one person per resident, one phone check)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from pytest_django import Settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from loket.accounts.models import Role, User
 from loket.cases.errors import CaseClosed, CaseRefused, CaseSuspended, InvalidInput
 from loket.cases.models import Case, CaseDocument, CaseMessage, CaseNote
 from loket.cases.services import (
@@ -28,13 +35,15 @@ from loket.cases.services import (
 )
 from loket.catalogue.models import Product
 from loket.contacts.errors import ContactRefused
-from loket.contacts.models import Contact, Person
+from loket.contacts.models import Contact
 from loket.contacts.services import contact_register
 from loket.history.models import ChangeRecord
 from loket.lib.calendar import AMSTERDAM
+from loket.parties.models import Person
 from loket.portal import services as portal
 from loket.portal.identity import Resident
-from tests.factories import MunicipalityFactory, PersonFactory, StaffFactory, make_case
+from loket.tenancy.models import Municipality
+from tests.accounts.personas import municipality, open_case, person, staff
 from tests.portal.conftest import PDF, login
 
 pytestmark = pytest.mark.django_db
@@ -42,14 +51,14 @@ pytestmark = pytest.mark.django_db
 PROBLEM = "application/problem+json"
 
 
-def _api(user: Any) -> APIClient:
+def _api(user: User) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client
 
 
-def _portal(name: str, municipality: Any, **kwargs: Any) -> str:
-    return reverse(f"portal:{name}", kwargs={"municipality": municipality.slug, **kwargs})
+def _portal(name: str, town: Municipality, **kwargs: object) -> str:
+    return reverse(f"portal:{name}", kwargs={"municipality": town.slug, **kwargs})
 
 
 def _dutch(refusal: CaseRefused | ContactRefused) -> str:
@@ -62,9 +71,9 @@ def pdf(name: str = "bijlage.pdf") -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def emma(municipality_a: Any) -> Any:
-    return PersonFactory(
-        municipality=municipality_a,
+def emma(municipality_a: Municipality) -> Person:
+    return person(
+        municipality_a,
         bsn="111222333",
         first_name="Emma",
         surname="Visser",
@@ -76,17 +85,17 @@ def emma(municipality_a: Any) -> Any:
 
 
 @pytest.fixture
-def small(catalogue: None) -> Any:
+def small(catalogue: None) -> Municipality:
     """A municipality with the standard package only: no parking permits."""
-    return MunicipalityFactory(slug="klein", name="Klein")
+    return municipality("klein", everything=False)
 
 
-def _nothing_stored(municipality: Any) -> None:
-    assert not Case.objects.filter(municipality=municipality).exists()
-    assert not Contact.objects.filter(municipality=municipality).exists()
+def _nothing_stored(town: Municipality) -> None:
+    assert not Case.objects.filter(municipality=town).exists()
+    assert not Contact.objects.filter(municipality=town).exists()
 
 
-def test_offered_is_checked_by_case_create(small: Any) -> None:
+def test_offered_is_checked_by_case_create(small: Municipality) -> None:
     permit = Product.objects.get(slug="parkeervergunning")
     assert not Product.objects.offered_in(small).filter(pk=permit.pk).exists()
     with pytest.raises(InvalidInput) as refused:
@@ -99,7 +108,7 @@ def test_offered_is_checked_by_case_create(small: Any) -> None:
 
 
 def test_not_offered_is_the_same_refusal_in_api_contacts_and_portal(
-    client: Any, small: Any, settings: Any
+    client: Client, small: Municipality, settings: Settings
 ) -> None:
     permit = Product.objects.get(slug="parkeervergunning")
     with pytest.raises(InvalidInput) as by_service:
@@ -107,7 +116,7 @@ def test_not_offered_is_the_same_refusal_in_api_contacts_and_portal(
     message = _dutch(by_service.value)
 
     # API: a 400 on the field "product" with the service's words.
-    worker = StaffFactory(username="worker-klein", municipalities=[small])
+    worker = staff(Role.CASE_WORKER, small, username="worker-klein")
     response = _api(worker).post(
         "/api/v1/cases",
         {"municipality": "klein", "product": "parkeervergunning", "subject": "Parkeren"},
@@ -120,7 +129,7 @@ def test_not_offered_is_the_same_refusal_in_api_contacts_and_portal(
     ]
 
     # The front office (contact service): the same words on the same field, no contact either.
-    resident = PersonFactory(municipality=small, bsn="123456782")
+    resident = person(small, bsn="123456782")
     with pytest.raises(ContactRefused) as by_contact:
         contact_register(
             municipality=small,
@@ -134,19 +143,24 @@ def test_not_offered_is_the_same_refusal_in_api_contacts_and_portal(
     assert (by_contact.value.field, _dutch(by_contact.value)) == ("product", message)
     # The workbench form only lists what the municipality offers; a forged choice stores nothing.
     client.force_login(worker)
+    form_page = client.get(reverse("workbench:contact_new"), {"persoon": str(resident.uuid)})
+    offered = form_page.context["form"].fields["product"].queryset
+    assert offered.filter(slug="paspoort").exists()
+    assert not offered.filter(pk=permit.pk).exists()
     page = client.post(
-        reverse("workbench:contact_new") + f"?persoon={resident.uuid}",
+        reverse("workbench:contact_new"),
         {
             "persoon": str(resident.uuid),
-            "municipality": small.pk,
+            "municipality": str(small.pk),
             "channel": "telefoon",
-            "direction": "inbound",
+            "direction": "in",
             "subject": "Parkeren",
             "outcome": "case_created",
-            "product": permit.pk,
+            "product": str(permit.pk),
         },
     )
     assert page.status_code == 400
+    assert list(page.context["form"].errors) == ["product"]  # refused for the product alone
 
     # Mijn Loket: the form's page is a 404 (one selector, ``offered_in``); the submission
     # itself is refused by ``case_create`` with the same words, and no person is made either.
@@ -173,14 +187,12 @@ def test_not_offered_is_the_same_refusal_in_api_contacts_and_portal(
 
 
 @pytest.fixture
-def permit_case(catalogue: None, municipality_a: Any, emma: Any) -> Case:
+def permit_case(catalogue: None, municipality_a: Municipality, emma: Person) -> Case:
     with time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM), tick=False):
-        return make_case(
-            municipality=municipality_a, product_slug="omgevingsvergunning", person=emma
-        )
+        return open_case(municipality_a, "omgevingsvergunning", initiator=emma)
 
 
-def _page_offers_extension(client: Any, case: Case) -> bool:
+def _page_offers_extension(client: Client, case: Case) -> bool:
     page = client.get(reverse("workbench:case_detail", args=[case.uuid]))
     assert page.status_code == 200
     return bool(page.context["can_extend"])
@@ -188,7 +200,7 @@ def _page_offers_extension(client: Any, case: Case) -> bool:
 
 @pytest.mark.parametrize("why", ["suspended", "overdue"])
 def test_page_offers_an_extension_only_when_the_service_accepts_it(
-    client: Any, staff_a: Any, permit_case: Case, why: str
+    client: Client, staff_a: User, permit_case: Case, why: str
 ) -> None:
     client.force_login(staff_a)
     start = dt.datetime(2026, 11, 24, 10, 0, tzinfo=AMSTERDAM)
@@ -228,7 +240,7 @@ def test_page_offers_an_extension_only_when_the_service_accepts_it(
 
 
 def test_once_extended_the_page_offers_no_second_extension(
-    client: Any, staff_a: Any, permit_case: Case
+    client: Client, staff_a: User, permit_case: Case
 ) -> None:
     client.force_login(staff_a)
     with time_machine.travel(dt.datetime(2026, 11, 24, 10, 0, tzinfo=AMSTERDAM), tick=False):
@@ -252,7 +264,12 @@ def _nothing_added(case: Case) -> None:
 
 
 def test_closed_case_takes_no_document_or_message_in_any_channel(
-    client: Any, staff_a: Any, emma: Any, municipality_a: Any, closed_case: Case, settings: Any
+    client: Client,
+    staff_a: User,
+    emma: Person,
+    municipality_a: Municipality,
+    closed_case: Case,
+    settings: Settings,
 ) -> None:
     with pytest.raises(CaseClosed) as document_refused:
         case_add_document(case=closed_case, upload=pdf(), actor=staff_a)
@@ -294,7 +311,7 @@ def test_closed_case_takes_no_document_or_message_in_any_channel(
 
 
 def test_staff_may_still_note_on_a_closed_case(
-    client: Any, staff_a: Any, closed_case: Case
+    client: Client, staff_a: User, closed_case: Case
 ) -> None:
     client.force_login(staff_a)
     response = client.post(
@@ -309,7 +326,7 @@ def test_staff_may_still_note_on_a_closed_case(
 
 
 def test_an_application_finds_the_person_by_bsn_and_normalises_the_phone(
-    municipality_a: Any, emma: Any
+    municipality_a: Municipality, emma: Person
 ) -> None:
     resident = Resident(method="digid", bsn=emma.bsn, name="Emma Visser")
     case, created = portal.application_submit(
@@ -332,7 +349,9 @@ def test_an_application_finds_the_person_by_bsn_and_normalises_the_phone(
     assert Case.objects.filter(initiator_person=emma).count() == 1  # the contact opened no case
 
 
-def test_a_new_resident_is_registered_once_with_a_normalised_phone(municipality_a: Any) -> None:
+def test_a_new_resident_is_registered_once_with_a_normalised_phone(
+    municipality_a: Municipality,
+) -> None:
     resident = Resident(method="digid", bsn="999990019", name="Nieuw Persoon")
     for key in ("c", "d"):
         portal.application_submit(
@@ -348,7 +367,9 @@ def test_a_new_resident_is_registered_once_with_a_normalised_phone(municipality_
     assert (person.first_name, person.surname, person.phone) == ("Nieuw", "Persoon", "+31612345678")
 
 
-def test_a_phone_the_contact_services_refuse_stores_nothing(municipality_a: Any, emma: Any) -> None:
+def test_a_phone_the_contact_services_refuse_stores_nothing(
+    municipality_a: Municipality, emma: Person
+) -> None:
     resident = Resident(method="digid", bsn=emma.bsn, name="Emma Visser")
     with pytest.raises(CaseRefused) as refused:
         portal.application_submit(
