@@ -28,6 +28,8 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from loket.accounts.models import Role, RolePermission, User
 from loket.accounts.permissions import Action, NotPermitted
@@ -736,6 +738,37 @@ def test_the_form_does_only_what_the_role_may(
         if attempt.says_why:
             assert REFUSED_WORDS in response.content.decode()
         assert not attempt.done()
+        assert footprint() == before
+
+
+# --- Through the API -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_api_extends_only_for_who_may(world: World, role: Role) -> None:
+    """Extending is the one role-bound action the API has: the service's refusal, as a
+    problem document with its code, and nothing changed."""
+    with time_machine.travel(BUILT, tick=False):
+        case = handed(world, "omgevingsvergunning")
+    api = APIClient()
+    token = Token.objects.create(user=world.people[role])
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    with time_machine.travel(TRIED, tick=False):
+        before = footprint()
+        response = api.post(
+            f"/api/v1/cases/{case.uuid}/extend",
+            {"reason": "Advies nodig", "version": case.version},
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="nl",
+        )
+    if A.EXTEND in EXPECTED[role]:
+        assert response.status_code == 200, response.content
+        assert response.json()["extendedAt"] is not None
+        assert fresh(case).extended_at is not None
+    else:
+        assert response.status_code == 403
+        body = response.json()
+        assert body["code"] == "not-permitted" and REFUSED_WORDS in body["detail"]
         assert footprint() == before
 
 
