@@ -71,8 +71,8 @@ def ensure_data() -> dict[str, Any]:
 
     from loket.accounts.models import Role, User
     from loket.cases.models import Case
-    from loket.contacts.models import Person
     from loket.demo.synthetic import BENCH_PASSWORD, generate
+    from loket.parties.models import Person
     from loket.tenancy.models import Municipality
 
     call_command("migrate", verbosity=0)

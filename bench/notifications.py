@@ -64,10 +64,10 @@ def main() -> None:
     from loket.cases.services import case_create, case_send_message
     from loket.catalogue.models import Product
     from loket.catalogue.services import catalogue_load
-    from loket.contacts.models import Person
     from loket.notifications import services as notify
     from loket.notifications.delivery import deliver_all
     from loket.notifications.models import OutboxMessage
+    from loket.parties.models import Person
     from loket.tenancy.models import Municipality, Package
 
     catalogue_load()

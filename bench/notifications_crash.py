@@ -130,8 +130,8 @@ def queue_messages() -> tuple[int, int]:
     from loket.cases.services import case_create, case_send_message
     from loket.catalogue.models import Product
     from loket.catalogue.services import catalogue_load
-    from loket.contacts.models import Person
     from loket.notifications.models import OutboxMessage
+    from loket.parties.models import Person
     from loket.tenancy.models import Municipality, Package
 
     catalogue_load()

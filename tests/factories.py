@@ -18,8 +18,9 @@ from loket.accounts.models import Role, User
 from loket.cases.models import Case
 from loket.cases.services import case_create
 from loket.catalogue.models import Product
-from loket.contacts.models import Contact, Person
+from loket.contacts.models import Contact
 from loket.demo.people import make_bsn
+from loket.parties.models import Person
 from loket.tenancy.models import Municipality
 
 _bsn_random = random.Random(7)

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "loket.accounts",
     "loket.catalogue",
     "loket.knowledge",
+    "loket.parties",
     "loket.contacts",
     "loket.wegwijzer",
     "loket.cases",

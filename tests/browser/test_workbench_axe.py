@@ -15,10 +15,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from loket.accounts.models import Role
 from loket.catalogue.models import Product
 from loket.catalogue.services import catalogue_load
-from loket.contacts.models import Contact, Organisation
+from loket.contacts.models import Contact
 from loket.contacts.services import Receiver, contact_register
 from loket.knowledge.models import Article
 from loket.organisation.models import Partner, Team
+from loket.parties.models import Organisation
 from loket.tenancy.models import Package
 from tests.factories import MunicipalityFactory, PersonFactory, StaffFactory, make_case
 

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from loket.accounts.models import Role
-from loket.contacts.errors import PartyExists
-from loket.contacts.models import Organisation, Person
-from loket.contacts.services import organisation_create, person_create
+from loket.parties.errors import PartyExists
+from loket.parties.models import Organisation, Person
+from loket.parties.services import organisation_create, person_create
 from tests.factories import PersonFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

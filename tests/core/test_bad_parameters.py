@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from loket.accounts.models import Role
 from loket.cases.models import Case
-from loket.contacts.models import Organisation, Person
 from loket.lib.params import BadParameter, choice_param, id_param, parse_id, uuid_param
+from loket.parties.models import Organisation, Person
 from tests.factories import StaffFactory, make_case
 
 pytestmark = pytest.mark.django_db

@@ -34,10 +34,11 @@ from rest_framework.authtoken.models import Token
 from loket.accounts.models import Role
 from loket.cases.services import case_add_document
 from loket.catalogue.models import Product
-from loket.contacts.models import Contact, Organisation
+from loket.contacts.models import Contact
 from loket.contacts.services import Receiver, contact_register
 from loket.knowledge.models import Article
 from loket.organisation.models import Team
+from loket.parties.models import Organisation
 from loket.tenancy.models import Package
 from tests.factories import MunicipalityFactory, PersonFactory, StaffFactory, make_case
 

@@ -20,12 +20,15 @@ from loket.cases.models import Case, CaseEvent, CaseMessage, CaseNote
 from loket.catalogue.models import Product
 from loket.contacts import services as contact_services
 from loket.contacts.errors import InvalidContactInput
-from loket.contacts.models import Contact, ContactRequest, Organisation, Person
+from loket.contacts.models import Contact, ContactRequest
 from loket.contacts.services import Receiver
 from loket.knowledge.models import Article
 from loket.knowledge.services import article_save
 from loket.lib import limits
 from loket.organisation.models import Team
+from loket.parties import services as party_services
+from loket.parties.errors import InvalidPartyInput
+from loket.parties.models import Organisation, Person
 from loket.portal import services as portal_services
 from tests.factories import PersonFactory, StaffFactory, make_case
 from tests.portal.conftest import login
@@ -206,14 +209,14 @@ def test_contact_texts_and_party_fields_are_limited_in_the_service(
     request.refresh_from_db()
     assert request.closed_at is None
     for data, field in (({"surname": HUGE}, "surname"), ({"surname": "A\x00"}, "surname")):
-        with pytest.raises(InvalidContactInput) as refused:
-            contact_services.person_create(municipality=municipality_a, data=data, actor=agent)
-        assert refused.value.field == field
-    with pytest.raises(InvalidContactInput) as refused:
-        contact_services.organisation_create(
+        with pytest.raises(InvalidPartyInput) as party_refused:
+            party_services.person_create(municipality=municipality_a, data=data, actor=agent)
+        assert party_refused.value.field == field
+    with pytest.raises(InvalidPartyInput) as party_refused:
+        party_services.organisation_create(
             municipality=municipality_a, data={"kvk_number": "12345678", "name": HUGE}, actor=agent
         )
-    assert refused.value.field == "name"
+    assert party_refused.value.field == "name"
     assert Person.objects.count() == 1 and not Organisation.objects.exists()
 
 

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from loket.accounts.models import Role, User
 from loket.cases.models import Case, CaseStatus
-from loket.contacts.models import Contact, Person
+from loket.contacts.models import Contact
 from loket.demo.demo_data import load_demo
 from loket.lib.identifiers import bsn_is_valid
+from loket.parties.models import Person
 from loket.tenancy.models import Municipality
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,8 @@ from django.urls import reverse
 from mozilla_django_oidc.utils import import_from_settings
 
 from loket.cases.models import Case
-from loket.contacts.models import Contact, Person
+from loket.contacts.models import Contact
+from loket.parties.models import Person
 from loket.portal.identity import SESSION_KEY, WAS_LOGGED_IN_COOKIE
 from tests.factories import make_case
 from tests.portal.oidc_provider import Broker

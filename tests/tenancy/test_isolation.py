@@ -14,10 +14,11 @@ from loket.accounts.models import Role
 from loket.cases.models import CaseNote
 from loket.cases.services import case_add_document
 from loket.catalogue.models import Product
-from loket.contacts.models import Contact, Organisation
+from loket.contacts.models import Contact
 from loket.contacts.services import Receiver, contact_register
 from loket.knowledge.models import Article
 from loket.organisation.models import Partner, Team
+from loket.parties.models import Organisation
 from tests.factories import ContactFactory, PersonFactory, StaffFactory, make_case
 
 pytestmark = pytest.mark.django_db

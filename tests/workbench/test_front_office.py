@@ -14,8 +14,9 @@ from django.urls import reverse
 
 from loket.accounts.models import Role
 from loket.catalogue.models import Product
-from loket.contacts.models import Contact, Organisation
+from loket.contacts.models import Contact
 from loket.knowledge.models import Article
+from loket.parties.models import Organisation
 from tests.factories import MunicipalityFactory, PersonFactory, StaffFactory, make_case
 
 pytestmark = pytest.mark.django_db

@@ -31,8 +31,8 @@ from loket.cases.models import Case, CaseDocument
 from loket.cases.selectors import QueueFilters, case_queue
 from loket.cases.services import ALLOWED_DOCUMENTS
 from loket.catalogue.models import Product
-from loket.contacts.models import Person
 from loket.lib.params import parse_id
+from loket.parties.models import Person
 from loket.tenancy.selectors import municipalities_for_staff
 
 PROBLEM = OpenApiResponse(s.ProblemSerializer, description="Problem (RFC 9457)")

@@ -22,8 +22,8 @@ from loket.catalogue.models import (
     ResultType,
     StatusStep,
 )
-from loket.contacts.models import Organisation, Person
 from loket.organisation.models import Partner, Team
+from loket.parties.models import Organisation, Person
 from loket.tenancy.models import Municipality, TenantOwned
 
 

@@ -57,7 +57,6 @@ from loket.catalogue.models import (
     Transition,
 )
 from loket.catalogue.terms import ExtensionBasis, SuspensionBasis
-from loket.contacts.models import Organisation, Person
 from loket.history.services import history_record
 from loket.lib import limits, uploads
 from loket.lib.calendar import (
@@ -68,6 +67,7 @@ from loket.lib.calendar import (
     next_working_day,
 )
 from loket.organisation.models import Partner, Team
+from loket.parties.models import Organisation, Person
 from loket.tenancy.models import Municipality
 
 

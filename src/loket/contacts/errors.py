@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from loket.lib.errors import Refused
@@ -19,16 +16,6 @@ class InvalidContactInput(ContactRefused):
 
     code = "invalid"
     status = 400
-
-
-class PartyExists(ContactRefused):
-    """A person with this BSN (or an organisation with this KvK number) is already known."""
-
-    code = "party-exists"
-
-    def __init__(self, existing: Any, message: str | Promise, *, field: str) -> None:
-        self.existing = existing
-        super().__init__(message, field=field)
 
 
 class ReceiverRequired(ContactRefused):

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from loket.cases.models import Case
 from loket.catalogue.models import Product
-from loket.contacts.models import ContactRequest, Organisation, Person
+from loket.contacts.models import ContactRequest
 from loket.knowledge.models import Article
 from loket.lib.identifiers import normalise_phone
+from loket.parties.models import Organisation, Person
 from loket.tenancy.models import Municipality
 from loket.wegwijzer.services import Hit, wegwijzer_search
 

@@ -1,7 +1,6 @@
-"""Parties, contacts and contact requests: what the front office does (seeds 000, 002, 003).
+"""Contacts and contact requests: what the front office does (seeds 000, 002, 003). Persons
+and organisations are registered by ``loket.parties.services``.
 
-* A person known by BSN (an organisation by KvK number) is never created twice: the second
-  attempt is refused with the existing record, so the front office can open it instead.
 * Every contact is registered with its channel and outcome; a hand-over or callback becomes a
   ``ContactRequest`` whose deadline follows the ``terugbelverzoek`` service norm; "case created"
   opens the case in the same transaction. Either everything is saved or nothing is.
@@ -9,13 +8,11 @@
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,19 +25,19 @@ from loket.catalogue.models import Channel, Product
 from loket.contacts.errors import (
     ContactRefused,
     InvalidContactInput,
-    PartyExists,
     ReceiverRequired,
     RequestClosed,
     StaleRequest,
 )
-from loket.contacts.models import Contact, ContactPerson, ContactRequest, Organisation, Person
+from loket.contacts.models import Contact, ContactRequest
 from loket.history.services import history_record
 from loket.knowledge.models import Article
 from loket.lib import limits
 from loket.lib.calendar import Term, add_term
-from loket.lib.identifiers import normalise_phone, normalise_postcode
+from loket.lib.identifiers import normalise_phone
 from loket.lib.phone import PHONE_MESSAGE
 from loket.organisation.models import Partner, Team
+from loket.parties.models import ContactPerson, Organisation, Person
 from loket.tenancy.models import Municipality
 
 # The product whose service norm is the promise for every hand-over and callback.
@@ -54,176 +51,7 @@ def _text(value: str, *, limit: int, field: str) -> str:
 
 
 def _validate(record: Model, **options: Any) -> None:
-    """``full_clean`` (lengths, BSN, KvK, phone, e-mail of the model's fields) as a refusal
-    that names the first field, so every entry point shows it like its other refusals."""
-    for name, value in vars(record).items():
-        if isinstance(value, str) and "\x00" in value:
-            _text(value, limit=len(value), field=name)
-    try:
-        record.full_clean(**options)
-    except ValidationError as error:
-        fields = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-        field, messages = next(iter(fields.items()))
-        raise InvalidContactInput(
-            " ".join(messages), field=None if field in (None, "__all__") else field
-        ) from None
-
-
-def _clean_person_data(data: dict[str, Any]) -> dict[str, Any]:
-    cleaned = {
-        key: (value.strip() if isinstance(value, str) else value) for key, value in data.items()
-    }
-    if cleaned.get("bsn"):
-        cleaned["bsn"] = cleaned["bsn"].replace(" ", "").replace(".", "")
-    if cleaned.get("phone"):
-        with contextlib.suppress(ValueError):  # full_clean gives the field-level message
-            cleaned["phone"] = normalise_phone(cleaned["phone"])
-    if cleaned.get("postcode"):
-        try:
-            cleaned["postcode"] = normalise_postcode(cleaned["postcode"])
-        except ValueError:
-            raise ContactRefused(
-                _("A postcode has four digits and two letters, for example 1234 AB."),
-                field="postcode",
-            ) from None
-    if cleaned.get("email"):
-        cleaned["email"] = cleaned["email"].lower()
-    return cleaned
-
-
-def _person_exists(person: Person) -> PartyExists:
-    return PartyExists(
-        person,
-        _("A person with this BSN is already known: %(name)s.") % {"name": person},
-        field="bsn",
-    )
-
-
-def person_create(
-    *, municipality: Municipality, data: dict[str, Any], actor: Any, reason: str = ""
-) -> Person:
-    """Register a resident. Refused with ``PartyExists`` when the BSN is already known in this
-    municipality (a unique constraint backs this up against two simultaneous registrations)."""
-    cleaned = _clean_person_data(data)
-    bsn = cleaned.get("bsn") or ""
-    if bsn:
-        existing = Person.objects.filter(municipality=municipality, bsn=bsn).first()
-        if existing is not None:
-            raise _person_exists(existing)
-    person = Person(municipality=municipality, **cleaned)
-    _validate(person, validate_unique=False)
-    try:
-        with transaction.atomic():
-            person.save()
-            history_record(instance=person, action="create", actor=actor, reason=reason)
-    except IntegrityError:
-        existing = Person.objects.filter(municipality=municipality, bsn=bsn).first()
-        if existing is None:
-            raise
-        raise _person_exists(existing) from None
-    return person
-
-
-KEPT_UP_TO_DATE = ("email", "phone")
-
-
-def person_find_or_create(
-    *, municipality: Municipality, data: dict[str, Any], actor: Any, reason: str = ""
-) -> Person:
-    """The resident a channel (Mijn Loket) acts for: the person with this BSN, or without a BSN
-    the one without BSN who has this e-mail address; registered (``person_create``) when new.
-    An e-mail address or phone number given that differs from what is known replaces it
-    (``person_update``), so both are checked and normalised (+316…) the same way as in the
-    front office, and the next form offers them again. Never a second person for one BSN."""
-    cleaned = _clean_person_data(data)
-    bsn = cleaned.get("bsn") or ""
-    known = Person.objects.filter(municipality=municipality)
-    if bsn:
-        person = known.filter(bsn=bsn).first()
-    elif cleaned.get("email"):
-        person = known.filter(bsn="", email__iexact=cleaned["email"]).order_by("pk").first()
-    else:
-        person = None
-    if person is None:
-        try:
-            return person_create(municipality=municipality, data=data, actor=actor, reason=reason)
-        except PartyExists as exists:  # registered a moment ago by another request
-            person = exists.existing
-    assert person is not None
-    changed = {
-        key: data[key]
-        for key in KEPT_UP_TO_DATE
-        if cleaned.get(key) and cleaned[key] != getattr(person, key)
-    }
-    if changed:
-        person = person_update(person=person, data=changed, actor=actor, reason=reason)
-    return person
-
-
-def person_update(*, person: Person, data: dict[str, Any], actor: Any, reason: str = "") -> Person:
-    """Change what is known about a resident; the BSN cannot become another person's."""
-    cleaned = _clean_person_data(data)
-    bsn = cleaned.get("bsn", person.bsn)
-    if bsn and bsn != person.bsn:
-        other = (
-            Person.objects.filter(municipality_id=person.municipality_id, bsn=bsn)
-            .exclude(pk=person.pk)
-            .first()
-        )
-        if other is not None:
-            raise _person_exists(other)
-    before = {key: getattr(person, key) for key in cleaned}
-    for key, value in cleaned.items():
-        setattr(person, key, value)
-    _validate(person, validate_unique=False)
-    changes = {k: [str(before[k]), str(v)] for k, v in cleaned.items() if before[k] != v}
-    with transaction.atomic():
-        person.save()
-        if changes:
-            history_record(
-                instance=person, action="update", actor=actor, changes=changes, reason=reason
-            )
-    return person
-
-
-def organisation_create(
-    *, municipality: Municipality, data: dict[str, Any], actor: Any
-) -> Organisation:
-    """Register a business or institution; refused when the KvK number is already known."""
-    cleaned = _clean_person_data(data)
-    kvk = (cleaned.get("kvk_number") or "").replace(" ", "")
-    cleaned["kvk_number"] = kvk
-    existing = Organisation.objects.filter(municipality=municipality, kvk_number=kvk).first()
-    if existing is not None:
-        raise PartyExists(
-            existing,
-            _("An organisation with this KvK number is already known: %(name)s.")
-            % {"name": existing},
-            field="kvk_number",
-        )
-    organisation = Organisation(municipality=municipality, **cleaned)
-    _validate(organisation, validate_unique=False)
-    with transaction.atomic():
-        organisation.save()
-        history_record(instance=organisation, action="create", actor=actor)
-    return organisation
-
-
-def contact_person_add(
-    *, organisation: Organisation, data: dict[str, Any], actor: Any
-) -> ContactPerson:
-    cleaned = _clean_person_data(data)
-    item = ContactPerson(organisation=organisation, **cleaned)
-    _validate(item)
-    with transaction.atomic():
-        item.save()
-        history_record(
-            instance=organisation,
-            action="update",
-            actor=actor,
-            changes={"contact_person": item.name},
-        )
-    return item
+    limits.check_record(record, refused=InvalidContactInput, **options)
 
 
 def request_deadline(*, municipality: Municipality, requested_at: datetime) -> datetime:

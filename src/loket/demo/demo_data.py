@@ -16,14 +16,7 @@ from loket.cases.models import Case, CaseSequence, CaseStatus, Confidentiality
 from loket.cases.services import compute_terms
 from loket.catalogue.models import Channel, Product
 from loket.catalogue.services import catalogue_load
-from loket.contacts.models import (
-    Contact,
-    ContactPerson,
-    ContactRequest,
-    NotificationChannel,
-    Organisation,
-    Person,
-)
+from loket.contacts.models import Contact, ContactRequest
 from loket.contacts.services import request_deadline
 from loket.demo.faces import load_demo_faces
 from loket.demo.knowledge import create_demo_articles
@@ -39,6 +32,7 @@ from loket.history.models import ChangeRecord
 from loket.knowledge.models import Article
 from loket.lib.calendar import AMSTERDAM, local_date
 from loket.organisation.models import Partner, Team
+from loket.parties.models import ContactPerson, NotificationChannel, Organisation, Person
 from loket.tenancy.models import Municipality, Package, ServiceOrganisation
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo accounts, only ever created by load_demo

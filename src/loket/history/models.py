@@ -28,7 +28,11 @@ class ChangeRecordQuerySet(models.QuerySet["ChangeRecord"]):
         raise AppendOnlyError("history is append-only")
 
     def for_object(self, instance: models.Model) -> ChangeRecordQuerySet:
-        return self.filter(object_type=instance._meta.label_lower, object_id=str(instance.pk))
+        """The records of one object, also those made under a label its model had before it
+        moved app (``former_labels`` on the model: history is append-only, so old records
+        keep the label they were written with)."""
+        labels = [instance._meta.label_lower, *getattr(instance, "former_labels", ())]
+        return self.filter(object_type__in=labels, object_id=str(instance.pk))
 
 
 class ChangeRecord(models.Model):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from loket.lib.errors import Refused
@@ -39,3 +41,20 @@ def check_length(value: Any, *, limit: int, field: str, refused: type[Refused]) 
     if len(text) > limit:
         raise refused(too_long_message(limit, len(text)), field=field)
     return text
+
+
+def check_record(record: Model, *, refused: type[Refused], **options: Any) -> None:
+    """``full_clean`` (lengths, BSN, KvK, phone, e-mail of the model's fields) as ``refused``
+    naming the first field, so every entry point shows it like its other refusals. A NUL
+    character in any text is refused first (``check_length``)."""
+    for name, value in vars(record).items():
+        if isinstance(value, str) and "\x00" in value:
+            check_length(value, limit=len(value), field=name, refused=refused)
+    try:
+        record.full_clean(**options)
+    except ValidationError as error:
+        fields = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+        field, messages = next(iter(fields.items()))
+        raise refused(
+            " ".join(messages), field=None if field in (None, "__all__") else field
+        ) from None

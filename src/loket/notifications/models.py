@@ -100,7 +100,7 @@ class OutboxMessage(models.Model):
     language = models.CharField(max_length=2)
     recipient = models.CharField(_("to"), max_length=300)
     person = models.ForeignKey(
-        "contacts.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "parties.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     case = models.ForeignKey(
         "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

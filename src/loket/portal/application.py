@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from loket.cases.errors import InvalidInput
 from loket.cases.services import check_upload
-from loket.contacts.models import Person
 from loket.lib import limits
 from loket.lib.i18n import localized
 from loket.lib.identifiers import format_phone
 from loket.lib.phone import clean_phone
+from loket.parties.models import Person
 
 
 def _label(field: dict[str, Any], key: str) -> str:

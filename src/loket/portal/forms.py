@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from loket.contacts.models import NotificationChannel, Person
 from loket.lib import limits
 from loket.lib.phone import clean_phone
+from loket.parties.models import NotificationChannel, Person
 
 
 class EmailLoginForm(forms.Form):

@@ -32,7 +32,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loket.cases.models import Case
-from loket.contacts.models import Contact, Organisation, Person
+from loket.contacts.models import Contact
+from loket.parties.models import Organisation, Person
 from loket.tenancy.models import Municipality
 
 SESSION_KEY = "loket_resident"

@@ -25,9 +25,9 @@ from django_ratelimit.core import is_ratelimited
 from loket.cases.errors import CaseRefused
 from loket.cases.models import Case, CaseDocument, CaseMessage, Decision
 from loket.catalogue.models import DecisionType, Product
-from loket.contacts.models import Person
 from loket.lib.identifiers import format_phone
 from loket.lib.params import text_param, uuid_param
+from loket.parties.models import Person
 from loket.portal import forms as pf
 from loket.portal import services
 from loket.portal.application import ApplicationForm, prefill, readable_answers

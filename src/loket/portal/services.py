@@ -28,13 +28,15 @@ from loket.cases.services import (
     waits_for_applicant,
 )
 from loket.catalogue.models import Channel, Product
-from loket.contacts.errors import ContactRefused
-from loket.contacts.models import Contact, Person
-from loket.contacts.services import contact_register, person_find_or_create
+from loket.contacts.models import Contact
+from loket.contacts.services import contact_register
 from loket.history.services import history_record
 from loket.lib import limits
 from loket.notifications.models import StaffNotification
 from loket.notifications.services import staff_notify_from_resident
+from loket.parties.errors import PartyRefused
+from loket.parties.models import Person
+from loket.parties.services import person_find_or_create
 from loket.portal.identity import Resident
 from loket.portal.models import DraftUpload, LoginLink
 from loket.tenancy.models import Municipality
@@ -73,7 +75,7 @@ def person_for_application(
             actor=None,
             reason="Mijn Loket",
         )
-    except ContactRefused as refused:
+    except PartyRefused as refused:
         raise PortalRefused(refused.message, field=refused.field) from None
 
 

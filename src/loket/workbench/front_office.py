@@ -25,14 +25,17 @@ from loket.accounts.models import User
 from loket.cases.models import Case
 from loket.catalogue.models import Product
 from loket.contacts import selectors, services
-from loket.contacts.errors import ContactRefused, PartyExists
-from loket.contacts.models import Contact, ContactRequest, Organisation, Person
+from loket.contacts.errors import ContactRefused
+from loket.contacts.models import Contact, ContactRequest
 from loket.history.services import history_record
 from loket.knowledge import services as knowledge_services
 from loket.knowledge.models import Article
 from loket.knowledge.services import can_edit_articles
 from loket.lib import limits
 from loket.lib.params import id_param, parse_id, text_param, uuid_param
+from loket.parties import services as parties
+from loket.parties.errors import PartyExists, PartyRefused
+from loket.parties.models import Organisation, Person
 from loket.tenancy.models import Municipality
 from loket.tenancy.selectors import municipalities_for_staff
 from loket.workbench import front_office_forms as fo
@@ -364,13 +367,13 @@ def person_new(request: HttpRequest) -> HttpResponse:
         form.add_error(None, _("Choose the municipality this resident lives in."))
     elif form.is_valid():
         try:
-            person = services.person_create(
+            person = parties.person_create(
                 municipality=municipality, data=form.cleaned_data, actor=user
             )
         except PartyExists as exists:
             form.add_error(exists.field, str(exists.message))
             existing = exists.existing
-        except ContactRefused as refused:
+        except PartyRefused as refused:
             form.add_error(_form_field(form, refused.field), str(refused.message))
         else:
             messages.success(request, _("%(name)s is registered.") % {"name": person})
@@ -395,11 +398,11 @@ def person_edit(request: HttpRequest, uuid: Any) -> HttpResponse:
     existing = None
     if form.is_valid():
         try:
-            services.person_update(person=original, data=form.cleaned_data, actor=user)
+            parties.person_update(person=original, data=form.cleaned_data, actor=user)
         except PartyExists as exists:
             form.add_error(exists.field, str(exists.message))
             existing = exists.existing
-        except ContactRefused as refused:
+        except PartyRefused as refused:
             form.add_error(_form_field(form, refused.field), str(refused.message))
         else:
             messages.success(request, _("The details were saved."))
@@ -427,13 +430,13 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Choose the municipality this organisation belongs to."))
         elif form.is_valid():
             try:
-                organisation = services.organisation_create(
+                organisation = parties.organisation_create(
                     municipality=municipality, data=form.cleaned_data, actor=user
                 )
             except PartyExists as exists:
                 form.add_error(exists.field, str(exists.message))
                 existing = exists.existing
-            except ContactRefused as refused:
+            except PartyRefused as refused:
                 form.add_error(_form_field(form, refused.field), str(refused.message))
             else:
                 messages.success(request, _("%(name)s is registered.") % {"name": organisation})
@@ -455,10 +458,10 @@ def organisation_detail(request: HttpRequest, uuid: Any) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.contact_person_add(
+                parties.contact_person_add(
                     organisation=organisation, data=form.cleaned_data, actor=user
                 )
-            except ContactRefused as refused:
+            except PartyRefused as refused:
                 form.add_error(_form_field(form, refused.field), str(refused.message))
             else:
                 messages.success(request, _("The contact person was added."))

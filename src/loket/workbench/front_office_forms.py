@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from loket.accounts.models import User
 from loket.cases.models import Case
 from loket.catalogue.models import Channel, Product
-from loket.contacts.models import Contact, ContactPerson, ContactRequest, Organisation, Person
+from loket.contacts.models import Contact, ContactRequest
 from loket.contacts.services import Receiver
 from loket.knowledge.models import Article
 from loket.lib import limits
 from loket.lib.identifiers import normalise_postcode
 from loket.lib.phone import clean_phone
 from loket.organisation.models import Partner, Team
+from loket.parties.models import ContactPerson, Organisation, Person
 from loket.tenancy.models import Municipality
 
 # The channels a front-office agent meets most, first.
