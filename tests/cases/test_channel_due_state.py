@@ -171,12 +171,6 @@ def test_the_moments_reach_every_state(setting: Setting) -> None:
         assert probe.due_state(boundary + timedelta(microseconds=1)) == after
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the API's dueState filter (api/views.py CaseCollection.get) keeps its own list of "
-    "states, without norm_exceeded: the queue filters on it, the API's own dueState field "
-    "returns it, but the filter answers 400",
-)
 def test_the_api_filters_on_every_state_the_queue_does(setting: Setting, client: Client) -> None:
     now = moment(2026, 4, 10)
     with time_machine.travel(now, tick=False):

@@ -190,12 +190,6 @@ def test_without_a_reopen_row_the_workbench_reopens_nothing(
     assert case.closed_at is not None and case.version == closed.version
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the case page (workbench/templates/workbench/case_detail.html) offers 'Reopen' on "
-    "every closed case to a role that may reopen, without asking the transition table "
-    "whether the case type has a reopening move (case_reopen refuses then)",
-)
 def test_without_a_reopen_row_the_workbench_does_not_offer_it(
     client: Client, setting: Setting
 ) -> None:

@@ -27,7 +27,7 @@ from rest_framework.views import APIView
 from loket.api import serializers as s
 from loket.api.requests import StaffApiRequest
 from loket.cases import services
-from loket.cases.models import Case, CaseDocument
+from loket.cases.models import Case, CaseDocument, DueState
 from loket.cases.selectors import QueueFilters, case_queue
 from loket.cases.services import ALLOWED_DOCUMENTS
 from loket.catalogue.models import Product
@@ -78,7 +78,7 @@ class CaseCollection(APIView):
             OpenApiParameter("municipality", str, description="Municipality slug"),
             OpenApiParameter("product", str, description="Product slug"),
             OpenApiParameter("status", str, description="Status step code"),
-            OpenApiParameter("dueState", str, enum=["on_track", "at_risk", "overdue", "suspended"]),
+            OpenApiParameter("dueState", str, enum=DueState.values),
             OpenApiParameter("assignee", str, description="User id, or “none”"),
             OpenApiParameter("closed", bool, description="Closed instead of open cases"),
             OpenApiParameter(
@@ -95,8 +95,11 @@ class CaseCollection(APIView):
         except ValueError:
             raise _invalid("pageSize", _("A whole number from 1 to 100.")) from None
         due = _query(request, "dueState")
-        if due not in ("", "on_track", "at_risk", "overdue", "suspended"):
-            raise _invalid("dueState", _("One of on_track, at_risk, overdue, suspended."))
+        if due and due not in DueState.values:
+            # The states of ``DueState``, the one definition the queue and the field use too.
+            raise _invalid(
+                "dueState", _("One of %(states)s.") % {"states": ", ".join(DueState.values)}
+            )
         assignee = _query(request, "assignee")
         if assignee not in ("", "none") and parse_id(assignee) is None:
             raise _invalid("assignee", _("A user id (a whole number) or “none”."))

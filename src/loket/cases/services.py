@@ -1066,6 +1066,22 @@ def case_penalty(case: Case, *, on: date | None = None) -> PenaltyStatement | No
     )
 
 
+def reopen_refusal(case: Case) -> CaseRefused | None:
+    """Why ``case`` cannot be reopened, or ``None`` when it can: closed, and the transition
+    table has a reopening move from its final step. The one statement of the rule, for
+    ``case_reopen`` and the page that offers it (whether the *actor* may is the role table's)."""
+    if case.closed_at is None:
+        return InvalidInput(_("The case is still open."))
+    if not case.case_type.moves(Transition.Kind.REOPEN).get(case.status_id):
+        return TransitionNotAllowed(_("Cases of this type cannot be reopened."))
+    return None
+
+
+def reopen_possible(case: Case) -> bool:
+    """Whether ``case_reopen`` would accept reopening ``case`` (``reopen_refusal``)."""
+    return reopen_refusal(case) is None
+
+
 @transaction.atomic
 def case_reopen(
     *, case: Case, reason: str, actor: Any, expected_version: int | None = None
@@ -1076,12 +1092,10 @@ def case_reopen(
     reason = _require_reason(reason)
     locked = _lock(case, expected_version)
     current = locked.case
-    if current.closed_at is None:
-        raise InvalidInput(_("The case is still open."))
-    targets = current.case_type.moves(Transition.Kind.REOPEN).get(current.status_id)
-    if not targets:
-        raise TransitionNotAllowed(_("Cases of this type cannot be reopened."))
-    step = targets[0]
+    refusal = reopen_refusal(current)
+    if refusal is not None:
+        raise refusal
+    step = current.case_type.moves(Transition.Kind.REOPEN)[current.status_id][0]
     current.closed_at = None
     current.result = None
     current.status = step
@@ -1305,6 +1319,30 @@ def case_add_document(
     return document
 
 
+def withdrawal_refusal(case: Case) -> CaseRefused | None:
+    """Why the applicant cannot withdraw ``case``, or ``None`` when they can: the one statement
+    of the rule, for ``case_withdraw`` and for Mijn Loket, which offers the button.
+
+    Open; no decision sent yet (Awb: an application can be withdrawn until it is decided on;
+    after that, the applicant objects to the decision instead); and the transition table has a
+    withdrawal from the current step to a result "ingetrokken" of the case type."""
+    if case.closed_at is not None:
+        return CaseClosed()
+    if case.decisions.filter(status=Decision.Status.SENT).exists():
+        return CaseRefused(
+            _("A decision has been taken on this request; you can object to it instead.")
+        )
+    targets = case.case_type.moves(Transition.Kind.WITHDRAW).get(case.status_id)
+    if not targets or not case.case_type.results.filter(code=WITHDRAWN_RESULT).exists():
+        return CaseRefused(_("This request cannot be withdrawn."))
+    return None
+
+
+def withdrawal_possible(case: Case) -> bool:
+    """Whether ``case_withdraw`` would accept the applicant's withdrawal (``withdrawal_refusal``)."""
+    return withdrawal_refusal(case) is None
+
+
 @transaction.atomic
 def case_withdraw(*, case: Case, actor: Any = None, reason: str = "") -> Case:
     """The applicant withdraws the request: the case closes with the result "ingetrokken".
@@ -1317,18 +1355,11 @@ def case_withdraw(*, case: Case, actor: Any = None, reason: str = "") -> Case:
     reason = _text(reason, limit=limits.REASON + limits.SHORT, field="reason")
     locked = _lock(case, None)
     current = locked.case
-    _open(current)
-    if current.decisions.filter(status=Decision.Status.SENT).exists():
-        # Awb: an application can be withdrawn until it is decided on; after that, the
-        # applicant objects to the decision instead.
-        raise CaseRefused(
-            _("A decision has been taken on this request; you can object to it instead.")
-        )
-    targets = current.case_type.moves(Transition.Kind.WITHDRAW).get(current.status_id)
-    result = current.case_type.results.filter(code=WITHDRAWN_RESULT).first()
-    if not targets or result is None:
-        raise CaseRefused(_("This request cannot be withdrawn."))
-    final = targets[0]
+    refusal = withdrawal_refusal(current)
+    if refusal is not None:
+        raise refusal
+    final = current.case_type.moves(Transition.Kind.WITHDRAW)[current.status_id][0]
+    result = current.case_type.results.get(code=WITHDRAWN_RESULT)
     current.result = result
     current.status = final
     current.closed_at = locked.now

@@ -253,6 +253,7 @@ def _detail(
             "error": error,
             # The page offers what ``case_extend`` accepts: the same rule, written once.
             "can_extend": services.extension_possible(case),
+            "can_reopen": services.reopen_possible(case),
         },
         status=status,
     )
