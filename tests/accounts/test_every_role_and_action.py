@@ -667,15 +667,6 @@ NO_PAGE = {A.CATALOGUE}  # only in the admin; see the xfail tests below
 
 # Where a page offers a control the service will refuse (reported; src/ is not ours to fix):
 OFFERED_ANYWAY = {
-    # The case page's "Assign" form lists every colleague to everyone (``AssignForm`` in
-    # workbench/forms.py), though ``case_assign`` lets a role without ``assign`` only take
-    # the case itself or give back its own.
-    (A.ASSIGN, Role.CASE_WORKER): "the assign form lists colleagues to a role that may not assign",
-    (A.ASSIGN, Role.FRONT_OFFICE): "the assign form lists colleagues to a role that may not assign",
-    (
-        A.ASSIGN,
-        Role.PARTNER_WORKER,
-    ): "the assign form lists colleagues to a role that may not assign",
     # The person page's "Register a contact" form (person_detail.html) is shown to every role.
     (A.CONTACT, Role.ADMINISTRATOR): "the contact form is offered to a role that may not register",
 }
@@ -822,12 +813,6 @@ def test_the_queue_and_the_request_page_assign_others_only_for_who_may(
     assert (ContactRequest.objects.get(pk=item.pk).assignee_id == world.colleague.pk) is allowed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the queue's bulk form (BulkAssignForm, workbench/forms.py) and a hand-over's assign "
-    "form (RequestAssignForm, workbench/front_office_forms.py) list colleagues to every role, "
-    "though only a role that may `assign` can give them work",
-)
 def test_the_queue_and_the_request_page_offer_colleagues_only_to_who_may_assign(
     client: Client, world: World
 ) -> None:

@@ -6,11 +6,12 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.models import User
+from loket.accounts.permissions import Action, permitted
 from loket.cases.models import Case
 from loket.cases.services import allowed_next_steps
 from loket.catalogue.models import DecisionType, ResultType, StatusStep
@@ -246,9 +247,15 @@ class AssignForm(VersionForm):
         queryset=User.objects.none(), required=False, label=_("Assign to"), empty_label=_("nobody")
     )
 
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _model_field(self, "assignee").queryset = assignable_staff(case).order_by("first_name")
+        staff = assignable_staff(case)
+        if not self.is_bound and not permitted(user, Action.ASSIGN, case.municipality_id):
+            # Offered: only the case itself to take (or give back), as ``case_assign`` accepts
+            # from a role that may not give work to others. A posted colleague is still a valid
+            # choice here, so the service refuses it and says why (403), not the form.
+            staff = staff.filter(pk=user.pk)
+        _model_field(self, "assignee").queryset = staff.order_by("first_name")
 
 
 class HandOverForm(VersionForm):
@@ -293,8 +300,14 @@ class BulkAssignForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Offered: colleagues in the municipalities where the user may give others work; where
+        # they may not (``Action.ASSIGN``), only themselves, as ``case_assign`` accepts. Posted,
+        # every colleague is a valid choice, so the service refuses and says why.
+        places = [
+            m for m in user.municipality_ids if self.is_bound or permitted(user, Action.ASSIGN, m)
+        ]
         _model_field(self, "assignee").queryset = (
-            User.objects.filter(is_active=True, municipalities__in=user.municipality_ids)
+            User.objects.filter(Q(pk=user.pk) | Q(is_active=True, municipalities__in=places))
             .distinct()
             .order_by("first_name")
         )

@@ -189,7 +189,9 @@ def _detail(
         "extend": wb.ExtendForm(initial=initial, prefix="extend", case=case),
         "dates": wb.CorrectDatesForm(initial=initial, prefix="dates", case=case),
         "default_notice": wb.DefaultNoticeForm(prefix="notice"),
-        "assign": wb.AssignForm(initial={**initial, "assignee": case.assignee_id}, case=case),
+        "assign": wb.AssignForm(
+            initial={**initial, "assignee": case.assignee_id}, case=case, user=_user(request)
+        ),
         "handover": wb.HandOverForm(initial=initial, prefix="handover"),
         "custom": wb.ReasonForm(initial=initial, prefix="custom"),
         "reopen": wb.ReasonForm(initial=initial, prefix="reopen"),
@@ -270,7 +272,7 @@ Action = tuple[
 ]
 ACTIONS: dict[str, Action] = {
     "status": (
-        lambda data, files, case: wb.StatusForm(data, case=case),
+        lambda data, files, case, user: wb.StatusForm(data, case=case),
         "",
         lambda case, user, d, f: services.case_set_status(
             case=case,
@@ -282,14 +284,14 @@ ACTIONS: dict[str, Action] = {
         ),
     ),
     "result": (
-        lambda data, files, case: wb.ResultForm(data, case=case),
+        lambda data, files, case, user: wb.ResultForm(data, case=case),
         "",
         lambda case, user, d, f: services.case_set_result(
             case=case, result=d["result"], actor=user, expected_version=d["version"]
         ),
     ),
     "suspend": (
-        lambda data, files, case: wb.SuspendForm(data, prefix="suspend", case=case),
+        lambda data, files, case, user: wb.SuspendForm(data, prefix="suspend", case=case),
         "suspend",
         lambda case, user, d, f: services.case_suspend(
             case=case,
@@ -302,12 +304,12 @@ ACTIONS: dict[str, Action] = {
         ),
     ),
     "message": (
-        lambda data, files, case: wb.MessageForm(data, prefix="message"),
+        lambda data, files, case, user: wb.MessageForm(data, prefix="message"),
         "message",
         lambda case, user, d, f: services.case_send_message(case=case, text=d["text"], actor=user),
     ),
     "resume": (
-        lambda data, files, case: wb.ResumeForm(data, prefix="resume"),
+        lambda data, files, case, user: wb.ResumeForm(data, prefix="resume"),
         "resume",
         lambda case, user, d, f: services.case_resume(
             case=case,
@@ -318,7 +320,7 @@ ACTIONS: dict[str, Action] = {
         ),
     ),
     "extend": (
-        lambda data, files, case: wb.ExtendForm(data, prefix="extend", case=case),
+        lambda data, files, case, user: wb.ExtendForm(data, prefix="extend", case=case),
         "extend",
         lambda case, user, d, f: services.case_extend(
             case=case,
@@ -331,7 +333,7 @@ ACTIONS: dict[str, Action] = {
         ),
     ),
     "dates": (
-        lambda data, files, case: wb.CorrectDatesForm(data, prefix="dates", case=case),
+        lambda data, files, case, user: wb.CorrectDatesForm(data, prefix="dates", case=case),
         "dates",
         lambda case, user, d, f: services.case_correct_dates(
             case=case,
@@ -343,28 +345,28 @@ ACTIONS: dict[str, Action] = {
         ),
     ),
     "default_notice": (
-        lambda data, files, case: wb.DefaultNoticeForm(data, prefix="notice"),
+        lambda data, files, case, user: wb.DefaultNoticeForm(data, prefix="notice"),
         "notice",
         lambda case, user, d, f: services.case_register_default_notice(
             case=case, received_on=d["received_on"], actor=user, note=d["note"]
         ),
     ),
     "decide": (
-        lambda data, files, case: wb.DecideForm(data, prefix="decide", case=case),
+        lambda data, files, case, user: wb.DecideForm(data, prefix="decide", case=case),
         "decide",
         lambda case, user, d, f: decision_draft(
             case=case, decision_type=d["decision_type"], actor=user
         ),
     ),
     "assign": (
-        lambda data, files, case: wb.AssignForm(data, case=case),
+        lambda data, files, case, user: wb.AssignForm(data, case=case, user=user),
         "",
         lambda case, user, d, f: services.case_assign(
             case=case, assignee=d["assignee"], actor=user, expected_version=d["version"]
         ),
     ),
     "handover": (
-        lambda data, files, case: wb.HandOverForm(data, prefix="handover"),
+        lambda data, files, case, user: wb.HandOverForm(data, prefix="handover"),
         "handover",
         lambda case, user, d, f: services.case_hand_over(
             case=case,
@@ -375,26 +377,26 @@ ACTIONS: dict[str, Action] = {
         ),
     ),
     "custom": (
-        lambda data, files, case: wb.ReasonForm(data, prefix="custom"),
+        lambda data, files, case, user: wb.ReasonForm(data, prefix="custom"),
         "custom",
         lambda case, user, d, f: services.case_mark_custom(
             case=case, reason=d["reason"], actor=user, expected_version=d["version"]
         ),
     ),
     "reopen": (
-        lambda data, files, case: wb.ReasonForm(data, prefix="reopen"),
+        lambda data, files, case, user: wb.ReasonForm(data, prefix="reopen"),
         "reopen",
         lambda case, user, d, f: services.case_reopen(
             case=case, reason=d["reason"], actor=user, expected_version=d["version"]
         ),
     ),
     "note": (
-        lambda data, files, case: wb.NoteForm(data),
+        lambda data, files, case, user: wb.NoteForm(data),
         "",
         lambda case, user, d, f: services.case_add_note(case=case, text=d["text"], actor=user),
     ),
     "document": (
-        lambda data, files, case: wb.DocumentForm(data, files),
+        lambda data, files, case, user: wb.DocumentForm(data, files),
         "",
         lambda case, user, d, f: services.case_add_document(
             case=case, upload=d["file"], actor=user, shared_with_applicant=d["share"]
@@ -432,7 +434,7 @@ def case_action(request: HttpRequest, uuid: str, action: str) -> HttpResponse:
     if action not in ACTIONS:
         return _detail(request, case, error=_("Unknown action."), status=404)
     make_form, _prefix, handle = ACTIONS[action]
-    form = make_form(request.POST, request.FILES, case)
+    form = make_form(request.POST, request.FILES, case, _user(request))
     if not form.is_valid():
         return _detail(
             request, case, bound={action: form}, error=_("Check the form below."), status=400
