@@ -27,7 +27,9 @@ def at(month: int, day: int) -> datetime:
 def test_decide_preview_send_and_withdraw_from_the_case_page(
     client: Any, catalogue: None, municipality_a: Any, staff_a: Any
 ) -> None:
-    person = PersonFactory(municipality=municipality_a, surname="Visser", email="e@example.org")
+    person = PersonFactory.create(
+        municipality=municipality_a, surname="Visser", email="e@example.org"
+    )
     with time_machine.travel(at(1, 19), tick=False):
         case = make_case(
             municipality=municipality_a, product_slug="evenementenvergunning", person=person
@@ -44,9 +46,10 @@ def test_decide_preview_send_and_withdraw_from_the_case_page(
         decision = Decision.objects.get(case=case)
         html = client.get(page).content.decode()
         assert "Vergunning geweigerd" in html and "Uw aanvraag voldoet niet" in html
-        action = lambda name: reverse(  # noqa: E731
-            "workbench:decision_action", args=[case.uuid, decision.uuid, name]
-        )
+
+        def action(name: str) -> str:
+            return reverse("workbench:decision_action", args=[case.uuid, decision.uuid, name])
+
         empty = client.post(action("opslaan"), {f"decision-{decision.pk}-reasoning": ""})
         assert empty.status_code == 400
         saved = client.post(

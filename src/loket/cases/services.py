@@ -1244,7 +1244,7 @@ ALLOWED_DOCUMENTS = {
 }
 
 
-def check_upload(upload: File) -> tuple[str, str]:
+def check_upload(upload: File[bytes]) -> tuple[str, str]:
     """``(name, content_type)`` of an acceptable upload, or InvalidInput saying why not.
 
     The type is decided by the extension *and* the file's contents, never by what the
@@ -1289,7 +1289,7 @@ def check_upload(upload: File) -> tuple[str, str]:
 def case_add_document(
     *,
     case: Case,
-    upload: File,
+    upload: File[bytes],
     actor: Any,
     from_applicant: bool = False,
     shared_with_applicant: bool = False,

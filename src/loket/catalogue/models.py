@@ -9,7 +9,6 @@ norm and the team or partner that handles it.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -467,7 +466,8 @@ class Product(models.Model):
 
     @property
     def handler(self) -> Team | Partner:
-        handler: Any = self.team or self.partner
+        handler = self.team or self.partner
+        assert handler is not None  # the constraint: a team or a partner, never neither
         return handler
 
     def channel_labels(self) -> list[str]:

@@ -20,7 +20,7 @@ from loket.parties.models import ContactPerson, Organisation, Person, validate_p
 from loket.tenancy.models import TenantOwned, TenantQuerySet
 
 
-class ContactQuerySet(TenantQuerySet):
+class ContactQuerySet(TenantQuerySet["Contact"]):
     """Contacts are need-to-know (AVG art. 5 lid 1 c, data minimisation).
 
     The front office and administrators see every contact of their municipalities: they answer
@@ -131,7 +131,7 @@ class Contact(TenantOwned):
         return f"{self.subject} ({self.get_channel_display()}, {self.occurred_at:%d-%m-%Y})"
 
 
-class ContactRequestQuerySet(TenantQuerySet):
+class ContactRequestQuerySet(TenantQuerySet["ContactRequest"]):
     """Same need-to-know rule as contacts: the front office sees all requests; others see the
     ones addressed to their team or to them, or made by them."""
 

@@ -220,9 +220,10 @@ def request_counts(user: Any) -> dict[str, int]:
     from django.db.models import Count
 
     now = timezone.now()
-    return requests_in_scope(user, "team").aggregate(
+    counts = requests_in_scope(user, "team").aggregate(
         open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now))
     )
+    return {"open": int(counts["open"]), "overdue": int(counts["overdue"])}
 
 
 def offered_products(municipality: Municipality) -> Any:

@@ -31,7 +31,8 @@ class OIDCRefused(Exception):  # noqa: N818
     pass
 
 
-class ResidentClaims(OIDCAuthenticationBackend):
+# mozilla-django-oidc ships no types: its backend is ``Any`` to mypy.
+class ResidentClaims(OIDCAuthenticationBackend):  # type: ignore[misc]
     """The library's backend, returning the claims instead of a user."""
 
     def verify_token(self, token: str, **kwargs: Any) -> Any:
