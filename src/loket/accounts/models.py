@@ -79,6 +79,14 @@ class User(AbstractUser):
         """Cached for the request: ``visible_to`` asks for it on every query."""
         return list(self.municipalities.values_list("pk", flat=True))
 
+    @property
+    def viewable_municipality_ids(self) -> list[int]:
+        """The municipalities whose records ``visible_to`` shows: those worked for where the
+        role may ``view`` (the role table, one query per user object)."""
+        from loket.accounts.permissions import Action, permitted
+
+        return [pk for pk in self.municipality_ids if permitted(self, Action.VIEW, pk)]
+
     @cached_property
     def team_ids(self) -> list[int]:
         return list(self.teams.values_list("pk", flat=True))

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import F
 
 from loket.accounts.models import User
+from loket.accounts.permissions import Action, permitted
 from loket.cases.models import Case, DefaultNotice
 from loket.cases.services import case_penalty
 from loket.lib.calendar import AMSTERDAM
@@ -53,7 +54,15 @@ def term_figures(user: User, *, since: date, until: date) -> TermFigures:
     A closed case met a term when it was closed on or before the term's last day; ``norm_due_at``
     and ``legal_due_at`` are stored as the end of that day.
     """
+    # Only the municipalities where the user's role may see figures (a municipality can refuse
+    # it in the role table); a superuser sees them all.
     cases = Case.objects.visible_to(user)
+    if not user.is_superuser:
+        cases = cases.filter(
+            municipality_id__in=[
+                pk for pk in user.municipality_ids if permitted(user, Action.FIGURES, pk)
+            ]
+        )
     notices = DefaultNotice.objects.filter(
         case__in=cases, received_on__gte=since, received_on__lte=until
     )

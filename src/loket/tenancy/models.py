@@ -47,6 +47,9 @@ class StaffMember(Protocol):
     @property
     def municipality_ids(self) -> list[int]: ...
 
+    @property
+    def viewable_municipality_ids(self) -> list[int]: ...
+
 
 # Path prefixes the resident side can never use as a municipality slug (see loket/urls.py).
 RESERVED_SLUGS = frozenset(
@@ -224,7 +227,8 @@ class TenantQuerySet(models.QuerySet[_M]):
     """Queries on tenant-owned records. Views start from ``visible_to`` or ``in_municipality``.
 
     ``visible_to(user)`` is the one place that decides what a staff user may see: only the
-    municipalities they work for and, for a partner worker, only what was handed to their partner
+    municipalities they work for where their role may ``view`` (a municipality can refuse it in
+    the role table, ``loket.accounts.permissions``) and, for a partner worker, only what was handed to their partner
     (the model names the path to its partner in ``partner_scope``). Anything else sees nothing.
     """
 
@@ -236,7 +240,8 @@ class TenantQuerySet(models.QuerySet[_M]):
             return self.none()
         if user.is_superuser:
             return self.all()
-        qs = self.filter(municipality_id__in=user.municipality_ids)
+        # The municipalities they work for where their role may ``view`` (the role table).
+        qs = self.filter(municipality_id__in=user.viewable_municipality_ids)
         if user.is_partner_worker:
             scope: str | None = getattr(self.model, "partner_scope", None)
             if scope is None or user.partner_id is None:
