@@ -943,12 +943,6 @@ def _admin_changelist(client: Client, user: User, model: str) -> int:
     return client.get(reverse(f"admin:{model}_changelist")).status_code
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`catalogue` is enforced nowhere: catalogue/admin.py (ProductAdmin, CaseTypeAdmin) "
-    "uses Django's model permissions, not the role table, so an administrator may not manage "
-    "the catalogue unless given Django permissions by hand",
-)
 def test_the_catalogue_is_managed_by_the_roles_that_may(client: Client, catalogue: None) -> None:
     town = municipality("aadorp")
     admin = staff(Role.ADMINISTRATOR, town, username="beheer", is_staff=True)
@@ -957,12 +951,6 @@ def test_the_catalogue_is_managed_by_the_roles_that_may(client: Client, catalogu
     assert _admin_changelist(client, admin, "catalogue_product") == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the message templates of `templates` (notifications/admin.py TemplateAdmin) are "
-    "managed by Django's model permissions, not the role table, unlike the letter templates "
-    "(workbench/letters.py)",
-)
 def test_message_templates_are_managed_by_the_roles_that_may(
     client: Client, catalogue: None
 ) -> None:

@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from loket.accounts.admin_access import RoleTableAdmin, RoleTableInline
+from loket.accounts.permissions import Action
 from loket.catalogue.models import (
     CaseType,
     EquatedDecree,
@@ -16,24 +18,28 @@ from loket.catalogue.models import (
 from loket.catalogue.services import products_changed
 
 
-class StatusStepInline(admin.TabularInline[StatusStep, CaseType]):
+class StatusStepInline(RoleTableInline[StatusStep, CaseType]):
+    action = Action.CATALOGUE
     model = StatusStep
     extra = 0
 
 
-class ResultTypeInline(admin.TabularInline[ResultType, CaseType]):
+class ResultTypeInline(RoleTableInline[ResultType, CaseType]):
+    action = Action.CATALOGUE
     model = ResultType
     extra = 0
 
 
 @admin.register(CaseType)
-class CaseTypeAdmin(admin.ModelAdmin[CaseType]):
+class CaseTypeAdmin(RoleTableAdmin[CaseType]):
+    action = Action.CATALOGUE
     list_display = ["code", "name_nl", "allows_suspension", "allows_extension"]
     inlines = [StatusStepInline, ResultTypeInline]
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin[Product]):
+class ProductAdmin(RoleTableAdmin[Product]):
+    action = Action.CATALOGUE
     list_display = ["name_nl", "slug", "domain", "service_norm", "package", "team", "partner"]
     list_filter = ["domain", "package", "is_active"]
     search_fields = ["name_nl", "name_en", "slug", "keywords"]
@@ -55,12 +61,14 @@ class ProductAdmin(admin.ModelAdmin[Product]):
         products_changed()
 
 
-class EquatedDecreeDayInline(admin.TabularInline[EquatedDecreeDay, EquatedDecree]):
+class EquatedDecreeDayInline(RoleTableInline[EquatedDecreeDay, EquatedDecree]):
+    action = Action.CATALOGUE
     model = EquatedDecreeDay
     extra = 1
 
 
 @admin.register(EquatedDecree)
-class EquatedDecreeAdmin(admin.ModelAdmin[EquatedDecree]):
+class EquatedDecreeAdmin(RoleTableAdmin[EquatedDecree]):
+    action = Action.CATALOGUE
     list_display = ("title", "first_year", "last_year")
     inlines = [EquatedDecreeDayInline]

@@ -4,13 +4,15 @@ and the print queue of letters."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from loket.accounts.admin_access import RoleTableAdmin
+from loket.accounts.permissions import Action
 from loket.notifications.delivery import retry
 from loket.notifications.models import DeliveryAttempt, OutboxMessage, Template
 from loket.notifications.templating import PLACEHOLDERS, render, to_html
@@ -43,7 +45,21 @@ SAMPLE = {
 
 
 @admin.register(Template)
-class TemplateAdmin(admin.ModelAdmin[Template]):
+class TemplateAdmin(RoleTableAdmin[Template]):
+    # A municipality's own templates by its row of the table; the shared defaults (no
+    # municipality) by the role's default row.
+    action = Action.TEMPLATES
+
+    def municipality_of(self, obj: Template | None) -> int | None:
+        return obj.municipality_id if obj is not None else None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Template]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        ids = getattr(request.user, "municipality_ids", [])
+        return queryset.filter(Q(municipality__isnull=True) | Q(municipality_id__in=ids))
+
     list_display = ("event", "channel", "language", "municipality", "updated_at")
     list_filter = ("event", "channel", "language", "municipality")
     readonly_fields = ("placeholders", "preview")
