@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from loket.workbench import decisions, front_office, letters, views
+from loket.workbench import (
+    contact_requests,
+    contacts,
+    decisions,
+    knowledge,
+    letters,
+    parties,
+    search,
+    views,
+)
 from loket.workbench.forms import StaffLoginForm
 
 app_name = "workbench"
@@ -27,19 +36,19 @@ urlpatterns = [
         name="decision_action",
     ),
     path("zaken/<uuid:uuid>/<slug:action>", views.case_action, name="case_action"),
-    path("loket", front_office.front_office, name="front_office"),
-    path("personen/nieuw", front_office.person_new, name="person_new"),
-    path("personen/<uuid:uuid>", front_office.person_detail, name="person_detail"),
-    path("personen/<uuid:uuid>/wijzigen", front_office.person_edit, name="person_edit"),
-    path("personen/<uuid:uuid>/beantwoord", front_office.person_answer, name="person_answer"),
-    path("organisaties/nieuw", front_office.organisation_new, name="organisation_new"),
-    path("organisaties/<uuid:uuid>", front_office.organisation_detail, name="organisation_detail"),
-    path("contacten/nieuw", front_office.contact_new, name="contact_new"),
+    path("loket", search.front_office, name="front_office"),
+    path("personen/nieuw", parties.person_new, name="person_new"),
+    path("personen/<uuid:uuid>", parties.person_detail, name="person_detail"),
+    path("personen/<uuid:uuid>/wijzigen", parties.person_edit, name="person_edit"),
+    path("personen/<uuid:uuid>/beantwoord", contacts.person_answer, name="person_answer"),
+    path("organisaties/nieuw", parties.organisation_new, name="organisation_new"),
+    path("organisaties/<uuid:uuid>", parties.organisation_detail, name="organisation_detail"),
+    path("contacten/nieuw", contacts.contact_new, name="contact_new"),
     path("contacten/<uuid:uuid>", views.contact_detail, name="contact_detail"),
-    path("kennisbank", front_office.knowledge, name="knowledge"),
-    path("kennisbank/nieuw", front_office.article_new, name="article_new"),
-    path("kennisbank/<uuid:uuid>", front_office.article_detail, name="article_detail"),
-    path("kennisbank/<uuid:uuid>/wijzigen", front_office.article_edit, name="article_edit"),
+    path("kennisbank", knowledge.knowledge, name="knowledge"),
+    path("kennisbank/nieuw", knowledge.article_new, name="article_new"),
+    path("kennisbank/<uuid:uuid>", knowledge.article_detail, name="article_detail"),
+    path("kennisbank/<uuid:uuid>/wijzigen", knowledge.article_edit, name="article_edit"),
     path("sjablonen", letters.letter_templates, name="letter_templates"),
     path("sjablonen/<slug:municipality>/brief", letters.letter_template, name="letter_template"),
     path(
@@ -57,11 +66,11 @@ urlpatterns = [
         letters.reasoning_blocks_edit,
         name="reasoning_blocks_edit",
     ),
-    path("verzoeken", front_office.request_list, name="request_list"),
-    path("verzoeken/<uuid:uuid>", front_office.request_detail, name="request_detail"),
+    path("verzoeken", contact_requests.request_list, name="request_list"),
+    path("verzoeken/<uuid:uuid>", contact_requests.request_detail, name="request_detail"),
     path(
         "verzoeken/<uuid:uuid>/<slug:action>",
-        front_office.request_action,
+        contact_requests.request_action,
         name="request_action",
     ),
 ]
