@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from loket.cases.errors import InvalidInput
 from loket.cases.models import CaseDocument
-from loket.cases.services import check_upload
+from loket.cases.uploads import check_upload
 from loket.lib import uploads
 from tests.factories import make_case
 from tests.portal.conftest import login

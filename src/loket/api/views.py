@@ -29,7 +29,7 @@ from loket.api.requests import StaffApiRequest
 from loket.cases import services
 from loket.cases.models import Case, CaseDocument, DueState
 from loket.cases.selectors import QueueFilters, case_queue
-from loket.cases.services import ALLOWED_DOCUMENTS
+from loket.cases.uploads import ALLOWED_DOCUMENTS
 from loket.catalogue.models import Product
 from loket.lib.params import parse_id
 from loket.parties.models import Person

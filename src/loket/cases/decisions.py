@@ -453,7 +453,8 @@ def decision_send(*, decision: Decision, actor: Any) -> Decision:
     applicant is told on their channel with the letter, the case gets the type's result, and a
     decision it replaces is marked replaced. All in one transaction. Only a role that may
     ``sign``: sending is what makes it a decision (Awb 3:40, 3:41)."""
-    from loket.cases.services import _notify, check_upload
+    from loket.cases.services import _notify
+    from loket.cases.uploads import check_upload
 
     locked = _draft(decision)
     require(actor, Action.SIGN, locked.case.municipality_id)

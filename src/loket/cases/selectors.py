@@ -248,7 +248,7 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
                 status.set_at, "status", status.step.name, _name(status.set_by), status.note
             )
         )
-    from loket.cases.services import deadline_moved
+    from loket.cases.deadlines import deadline_moved
 
     for event in case.events.select_related("actor"):
         # Events recorded before issue 11 may carry a "change" to the same date: not shown.

@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from loket.accounts.permissions import Action, require
+from loket.cases.deadlines import TERM_FIELDS, compute_terms, deadline_moved, term_events
 from loket.cases.errors import (
     AlreadyExtended,
     CaseClosed,
@@ -47,7 +48,7 @@ from loket.cases.models import (
     DefaultNotice,
 )
 from loket.cases.penalty import PenaltyStatement, penalty_statement
-from loket.cases.terms import Pause, objection_term_start, pause_between, term_end
+from loket.cases.uploads import check_upload
 from loket.catalogue.models import (
     WITHDRAWN_RESULT,
     Channel,
@@ -56,13 +57,11 @@ from loket.catalogue.models import (
     StatusStep,
     Transition,
 )
-from loket.catalogue.terms import ExtensionBasis, SuspensionBasis
+from loket.catalogue.terms import SuspensionBasis
 from loket.history.services import history_record
-from loket.lib import limits, uploads
+from loket.lib import limits
 from loket.lib.calendar import (
     Term,
-    TermUnit,
-    end_of_day,
     local_date,
     next_working_day,
 )
@@ -494,102 +493,6 @@ def case_suspend(
     return saved
 
 
-def _legal_start(case: Case) -> date:
-    statutory = case.product.statutory
-    if (
-        statutory is not None
-        and statutory.counts_from_objection_period
-        and case.contested_decision_on is not None
-    ):
-        return objection_term_start(
-            decision_sent_on=case.contested_decision_on, received_on=case.received_on
-        )
-    return case.received_on
-
-
-_TERM_EVENT_KINDS = (CaseEvent.Kind.SUSPENDED, CaseEvent.Kind.RESUMED, CaseEvent.Kind.EXTENDED)
-
-
-def _term_events(case: Case, *pending: CaseEvent) -> list[CaseEvent]:
-    """The events that move a case's terms, in order, with ``pending`` ones not yet stored."""
-    return [*case.events.filter(kind__in=_TERM_EVENT_KINDS).order_by("at", "pk"), *pending]
-
-
-def compute_terms(case: Case, *, events: list[CaseEvent] | None = None) -> None:
-    """Set ``norm_due_at``, ``legal_due_at``, ``due_at`` and ``at_risk_at`` from the case's own
-    record: its receipt date, its suspensions and its extensions (``loket.cases.terms``).
-
-    - The service norm runs from receipt; suspended days do not count (the municipality waits
-      for the applicant). Extensions do not move it: it is what was promised first.
-    - The statutory term runs from receipt (Awb 4:13 lid 1, 9:11 lid 1) or from the end of the
-      objection period (7:10 lid 1), with the same suspended days, and moves only by an
-      extension that the law lets move it (``loket.catalogue.terms``).
-    - The promised date is the earlier of the two (a promise never exceeds the law), or after an
-      extension the new statutory end or the date a notice named (Awb 4:14 lid 1).
-    """
-    if events is None:
-        events = _term_events(case)
-    pauses: list[Pause] = []
-    stopped: date | None = None
-    moves: list[Term] = []
-    announced: date | None = None  # Awb 4:14 lid 1: the date named; the term stays
-    reasonable: tuple[date, date] | None = None  # 4:14 lid 3: (notice day, the term named)
-    extended = False
-    for event in events:
-        if event.kind == CaseEvent.Kind.SUSPENDED:
-            stopped = event.effective_on or local_date(event.at)
-        elif event.kind == CaseEvent.Kind.RESUMED and stopped is not None:
-            pause = pause_between(stopped, event.effective_on or local_date(event.at))
-            if pause is not None:
-                pauses.append(pause)
-            stopped = None
-        elif event.kind == CaseEvent.Kind.EXTENDED:
-            extended = True
-            if event.basis == ExtensionBasis.NOTICE and event.until:
-                announced = event.until
-            elif event.basis == ExtensionBasis.REASONABLE_TERM and event.until:
-                reasonable = (event.effective_on or local_date(event.at), event.until)
-            elif event.detail:
-                moves.append(Term.parse(event.detail))
-    product = case.product
-    norm = term_end(case.received_on, product.term, pauses)
-    statutory = product.statutory
-    legal: datetime | None = None
-    if statutory is not None:
-        legal = term_end(
-            _legal_start(case), statutory.term, pauses, moves, atw=statutory.atw_applies
-        )
-        if reasonable is not None:
-            # Awb 4:14 lid 3: the reasonable term named replaces the eight weeks; a suspension
-            # that begins after the notice stops that term too (4:15).
-            notice_day, named = reasonable
-            legal = term_end(
-                notice_day,
-                Term((named - notice_day).days, TermUnit.DAYS),
-                [p for p in pauses if p.first > notice_day],
-                atw=False,  # the date named is the date; it is not counted by the Atw
-            )
-            announced = local_date(legal)
-    promised = norm if legal is None else min(norm, legal)
-    if extended and legal is not None:
-        promised = max(promised, legal)
-    if announced is not None:
-        promised = max(promised, end_of_day(announced))
-    case.norm_due_at, case.legal_due_at, case.due_at = norm, legal, promised
-    # "At risk" is the last part of the service norm's length before the promised date.
-    length = term_end(case.received_on, product.term) - end_of_day(case.received_on)
-    case.at_risk_at = promised - length * (1 - settings.LOKET_AT_RISK_FRACTION)
-
-
-def deadline_moved(before: datetime | None, after: datetime | None) -> bool:
-    """A deadline change is recorded (and shown) only when the date changed: "moved from
-    30 November to 30 November" is not an event (issue 11)."""
-    return before is not None and after is not None and local_date(before) != local_date(after)
-
-
-_TERM_FIELDS = ["due_at", "norm_due_at", "legal_due_at", "at_risk_at"]
-
-
 def _restart(
     locked: _Locked,
     *,
@@ -610,7 +513,7 @@ def _restart(
         effective_on=restarted_on,
         basis=basis,
     )
-    compute_terms(current, events=_term_events(current, resumed))
+    compute_terms(current, events=term_events(current, resumed))
     current.suspended_at = None
     current.awaiting_until = None
     # The resume always happened; the deadline change only when the date moved. The new date is
@@ -628,7 +531,7 @@ def _restart(
         },
         reason=reason or "hervat",
     )
-    return _save(locked, [*_TERM_FIELDS, "suspended_at", "awaiting_until"])
+    return _save(locked, [*TERM_FIELDS, "suspended_at", "awaiting_until"])
 
 
 def waits_for_applicant(case: Case) -> bool:
@@ -878,7 +781,7 @@ def case_extend(
         basis=basis,
         effective_on=local_date(locked.now),
     )
-    compute_terms(current, events=_term_events(current, extension))
+    compute_terms(current, events=term_events(current, extension))
     extension.due_before = before if deadline_moved(before, current.due_at) else None
     extension.due_after = current.due_at
     extension.save()
@@ -889,7 +792,7 @@ def case_extend(
         changes={"due_at": [before.isoformat(), current.due_at.isoformat()], "basis": basis},
         reason=reason,
     )
-    saved = _save(locked, [*_TERM_FIELDS, "extended_at"])
+    saved = _save(locked, [*TERM_FIELDS, "extended_at"])
     _notify("term_extended", saved, key=f"extension-{earlier}", reason=reason)
     return saved
 
@@ -967,7 +870,7 @@ def case_correct_dates(
         detail=", ".join(f"{field}: {old} → {new}" for field, (old, new) in changes.items()),
     )
     history_record(instance=current, action="update", actor=actor, changes=changes, reason=reason)
-    return _save(locked, [*_TERM_FIELDS, "received_on", "contested_decision_on"])
+    return _save(locked, [*TERM_FIELDS, "received_on", "contested_decision_on"])
 
 
 @transaction.atomic
@@ -1233,58 +1136,6 @@ def case_add_note(*, case: Case, text: str, actor: Any) -> CaseNote:
     return note
 
 
-ALLOWED_DOCUMENTS = {
-    "pdf": ("application/pdf", b"%PDF"),
-    "png": ("image/png", b"\x89PNG"),
-    "jpg": ("image/jpeg", b"\xff\xd8\xff"),
-    "jpeg": ("image/jpeg", b"\xff\xd8\xff"),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK"),
-    "odt": ("application/vnd.oasis.opendocument.text", b"PK"),
-    "txt": ("text/plain", b""),
-}
-
-
-def check_upload(upload: File[bytes]) -> tuple[str, str]:
-    """``(name, content_type)`` of an acceptable upload, or InvalidInput saying why not.
-
-    The type is decided by the extension *and* the file's contents, never by what the
-    browser claims: the first bytes, and for Office documents and text what is inside
-    (``loket.lib.uploads``: a real OOXML/ODF package, UTF-8 text without NUL bytes).
-    """
-    name = (upload.name or "document").rsplit("/", 1)[-1][:200]
-    limit = settings.LOKET_MAX_UPLOAD_MB * 1024 * 1024
-    if upload.size is None or upload.size > limit:
-        raise InvalidInput(
-            _("The file is too large; the limit is %(mb)s MB.")
-            % {"mb": settings.LOKET_MAX_UPLOAD_MB}
-        )
-    if upload.size == 0:
-        raise InvalidInput(_("The file is empty."))
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in ALLOWED_DOCUMENTS:
-        raise InvalidInput(
-            _("Files of this type are not accepted. Use PDF, JPG, PNG, DOCX, ODT or TXT.")
-        )
-    content_type, magic = ALLOWED_DOCUMENTS[extension]
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if magic and not head.startswith(magic):
-        raise InvalidInput(
-            _("The file's contents do not match its type (.%(ext)s).") % {"ext": extension}
-        )
-    try:
-        if extension in uploads.PACKAGES:
-            uploads.check_package(upload, extension)
-        elif extension == "txt":
-            uploads.check_text(upload)
-    except uploads.NotWhatItSays as refused:
-        raise InvalidInput(str(refused), field="file") from None
-    finally:
-        upload.seek(0)
-    return name, content_type
-
-
 @transaction.atomic
 def case_add_document(
     *,
@@ -1416,10 +1267,10 @@ def cases_recompute_terms() -> tuple[int, int]:
     for pk in list(Case.objects.filter(closed_at__isnull=True).values_list("pk", flat=True)):
         with transaction.atomic():
             locked = _lock(Case(pk=pk), None)
-            before = [getattr(locked.case, name) for name in _TERM_FIELDS]
+            before = [getattr(locked.case, name) for name in TERM_FIELDS]
             compute_terms(locked.case)
             total += 1
-            if [getattr(locked.case, name) for name in _TERM_FIELDS] != before:
-                locked.case.save(update_fields=_TERM_FIELDS)
+            if [getattr(locked.case, name) for name in TERM_FIELDS] != before:
+                locked.case.save(update_fields=TERM_FIELDS)
                 changed += 1
     return changed, total

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from loket.accounts.models import Role, User
+from loket.cases.deadlines import compute_terms
 from loket.cases.models import Case, CaseSequence, CaseStatus, Confidentiality
-from loket.cases.services import compute_terms
 from loket.catalogue.models import Channel, Product
 from loket.catalogue.services import catalogue_load
 from loket.contacts.models import Contact, ContactRequest

@@ -1,5 +1,5 @@
 """Is an uploaded file what its name says? Office documents must be real packages, text must
-be text. Used by ``loket.cases.services.check_upload``, the one check every upload passes (Mijn
+be text. Used by ``loket.cases.uploads.check_upload``, the one check every upload passes (Mijn
 Loket, the workbench, the API, online forms).
 
 A ``.docx`` or ``.odt`` is a zip file, but not every zip file is one: the package must hold the

@@ -173,7 +173,7 @@ def application_submit(
 
 
 def save_draft_upload(*, resident: Resident, field: str, upload: Any) -> DraftUpload:
-    from loket.cases.services import check_upload
+    from loket.cases.uploads import check_upload
 
     name, content_type = check_upload(upload)
     draft = DraftUpload(
