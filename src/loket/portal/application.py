@@ -16,7 +16,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from loket.cases.errors import InvalidInput
-from loket.cases.services import check_upload
+from loket.cases.uploads import check_upload
 from loket.lib import limits
 from loket.lib.i18n import localized
 from loket.lib.identifiers import format_phone
