@@ -261,6 +261,36 @@ def _save(locked: _Locked, fields: list[str]) -> Case:
     return case
 
 
+def _commit(
+    locked: _Locked,
+    fields: list[str],
+    *,
+    actor: Any,
+    changes: dict[str, Any],
+    reason: str = "",
+    kind: str = "",
+    **event: Any,
+) -> Case:
+    """The end every change to a locked case shares, in this order: its event on the timeline
+    (``kind`` and the ``event`` fields; none without a kind), its line in the history (``changes``,
+    ``reason``), and the save with the next version. A service takes the lock (``_lock``),
+    checks and changes the case, and hands it here, so none forgets a step or orders them
+    differently."""
+    if kind:
+        CaseEvent.objects.create(
+            case=locked.case, kind=kind, at=locked.now, actor=actor, reason=reason, **event
+        )
+    history_record(
+        instance=locked.case,
+        action="update",
+        actor=actor,
+        changes=changes,
+        reason=reason,
+        at=locked.now,
+    )
+    return _save(locked, fields)
+
+
 def _open(case: Case) -> None:
     if case.closed_at is not None:
         raise CaseClosed()
@@ -317,15 +347,13 @@ def case_set_status(
         fields.append("closed_at")
     current.status = step
     CaseStatus.objects.create(case=current, step=step, set_at=locked.now, set_by=actor, note=note)
-    history_record(
-        instance=current,
-        action="update",
+    saved = _commit(
+        locked,
+        fields,
         actor=actor,
         changes={"status": step.name, **({"result": result.name} if result else {})},
         reason=note,
-        at=locked.now,
     )
-    saved = _save(locked, fields)
     if saved.closed_at is not None and saved.result is not None:
         if not saved.decisions.filter(status="sent").exists():
             # Without a decision letter the applicant hears the result now; with one, the
@@ -359,13 +387,14 @@ def case_set_result(
     _open(locked.case)
     _check_result(locked.case, result)
     locked.case.result = result
-    CaseEvent.objects.create(
-        case=locked.case, kind=CaseEvent.Kind.RESULT, at=locked.now, actor=actor, detail=result.name
+    return _commit(
+        locked,
+        ["result"],
+        actor=actor,
+        changes={"result": result.name},
+        kind=CaseEvent.Kind.RESULT,
+        detail=result.name,
     )
-    history_record(
-        instance=locked.case, action="update", actor=actor, changes={"result": result.name}
-    )
-    return _save(locked, ["result"])
 
 
 def _require_reason(reason: str) -> str:
@@ -463,25 +492,18 @@ def case_suspend(
         until = None
     current.suspended_at = locked.now
     current.awaiting_until = until
-    CaseEvent.objects.create(
-        case=current,
-        kind=CaseEvent.Kind.SUSPENDED,
-        at=locked.now,
+    saved = _commit(
+        locked,
+        ["suspended_at", "awaiting_until"],
         actor=actor,
+        changes={"suspended": ground.value, "stopped_on": stopped_on.isoformat()},
         reason=reason,
+        kind=CaseEvent.Kind.SUSPENDED,
         due_before=current.due_at,
         effective_on=stopped_on,
         until=until,
         basis=ground.value,
     )
-    history_record(
-        instance=current,
-        action="update",
-        actor=actor,
-        changes={"suspended": ground.value, "stopped_on": stopped_on.isoformat()},
-        reason=reason,
-    )
-    saved = _save(locked, ["suspended_at", "awaiting_until"])
     if ground.asks_the_applicant:
         _notify(
             "information_requested",
@@ -1003,13 +1025,14 @@ def case_reopen(
     current.result = None
     current.status = step
     CaseStatus.objects.create(case=current, step=step, set_at=locked.now, set_by=actor, note=reason)
-    CaseEvent.objects.create(
-        case=current, kind=CaseEvent.Kind.REOPENED, at=locked.now, actor=actor, reason=reason
+    return _commit(
+        locked,
+        ["closed_at", "result", "status"],
+        actor=actor,
+        changes={"reopened": True},
+        reason=reason,
+        kind=CaseEvent.Kind.REOPENED,
     )
-    history_record(
-        instance=current, action="update", actor=actor, changes={"reopened": True}, reason=reason
-    )
-    return _save(locked, ["closed_at", "result", "status"])
 
 
 @transaction.atomic
@@ -1034,20 +1057,14 @@ def case_assign(
             % {"name": assignee.get_full_name() or assignee.get_username()}
         )
     current.assignee = assignee
-    CaseEvent.objects.create(
-        case=current,
-        kind=CaseEvent.Kind.ASSIGNED,
-        at=locked.now,
-        actor=actor,
-        detail=(assignee.get_full_name() or assignee.get_username()) if assignee else "",
-    )
-    history_record(
-        instance=current,
-        action="update",
+    saved = _commit(
+        locked,
+        ["assignee"],
         actor=actor,
         changes={"assignee": assignee.get_username() if assignee else None},
+        kind=CaseEvent.Kind.ASSIGNED,
+        detail=(assignee.get_full_name() or assignee.get_username()) if assignee else "",
     )
-    saved = _save(locked, ["assignee"])
     if assignee is not None and assignee != actor:
         from django.urls import reverse
 
@@ -1086,22 +1103,15 @@ def case_hand_over(
     before = str(current.partner or current.team or "")
     current.team, current.partner, current.assignee = team, partner, None
     target = str(team or partner)
-    CaseEvent.objects.create(
-        case=current,
-        kind=CaseEvent.Kind.HANDED_OVER,
-        at=locked.now,
-        actor=actor,
-        reason=reason,
-        detail=f"{before} → {target}",
-    )
-    history_record(
-        instance=current,
-        action="update",
+    return _commit(
+        locked,
+        ["team", "partner", "assignee"],
         actor=actor,
         changes={"handled_by": [before, target]},
         reason=reason,
+        kind=CaseEvent.Kind.HANDED_OVER,
+        detail=f"{before} → {target}",
     )
-    return _save(locked, ["team", "partner", "assignee"])
 
 
 @transaction.atomic
@@ -1116,13 +1126,14 @@ def case_mark_custom(
     _open(current)
     current.custom_handling = True
     current.custom_handling_reason = reason
-    CaseEvent.objects.create(
-        case=current, kind=CaseEvent.Kind.CUSTOM, at=locked.now, actor=actor, reason=reason
+    return _commit(
+        locked,
+        ["custom_handling", "custom_handling_reason"],
+        actor=actor,
+        changes={"custom": True},
+        reason=reason,
+        kind=CaseEvent.Kind.CUSTOM,
     )
-    history_record(
-        instance=current, action="update", actor=actor, changes={"custom": True}, reason=reason
-    )
-    return _save(locked, ["custom_handling", "custom_handling_reason"])
 
 
 @transaction.atomic
@@ -1218,15 +1229,13 @@ def case_withdraw(*, case: Case, actor: Any = None, reason: str = "") -> Case:
     current.awaiting_until = None
     note = reason or _("Withdrawn by the applicant.")
     CaseStatus.objects.create(case=current, step=final, set_at=locked.now, set_by=actor, note=note)
-    history_record(
-        instance=current,
-        action="update",
+    return _commit(
+        locked,
+        ["result", "status", "closed_at", "suspended_at", "awaiting_until"],
         actor=actor,
         changes={"status": final.name, "result": result.name},
         reason=note,
-        at=locked.now,
     )
-    return _save(locked, ["result", "status", "closed_at", "suspended_at", "awaiting_until"])
 
 
 @transaction.atomic
