@@ -126,12 +126,6 @@ def test_without_the_withdrawal_row_mijn_loket_withdraws_nothing(
     assert case.closed_at is None and case.version == setting.case.version
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Mijn Loket decides 'can withdraw' itself (portal/mijn.py, the case page's "
-    "can_withdraw: open, has the result 'ingetrokken', no decision sent) instead of asking the "
-    "transition table, so it offers a withdrawal case_withdraw refuses",
-)
 def test_without_the_withdrawal_row_mijn_loket_does_not_offer_it(
     client: Client, setting: Setting
 ) -> None:

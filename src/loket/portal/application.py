@@ -28,6 +28,11 @@ def _label(field: dict[str, Any], key: str) -> str:
     return localized(_Texts(field), key)
 
 
+def question(spec: dict[str, Any]) -> str:
+    """A field's label (its question) in the resident's language."""
+    return _label(spec, "label")
+
+
 class _Texts:
     """Lets ``localized`` read ``label_nl``/``label_en`` from a field definition."""
 
@@ -160,6 +165,14 @@ class ApplicationForm(forms.Form):
             if spec.get("required") and value in (None, "", False):
                 self.add_error(name, _("Fill this in."))
         return data
+
+    def files_not_applying(self) -> list[str]:
+        """The file fields whose condition does not hold for the answers given: not sent."""
+        return [
+            spec["name"]
+            for spec in self.definition
+            if spec["type"] == "file" and not self.applies(spec, self.cleaned_data)
+        ]
 
     def answers(self) -> dict[str, Any]:
         """The answers as JSON-safe values, without files and without fields that do not apply."""

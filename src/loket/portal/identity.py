@@ -19,13 +19,13 @@ import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Concatenate, ParamSpec, TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +35,8 @@ from loket.cases.models import Case
 from loket.contacts.models import Contact
 from loket.parties.models import Organisation, Person
 from loket.tenancy.models import Municipality
+from loket.tenancy.requests import MunicipalityRequest
+from loket.tenancy.selectors import municipality_for_slug
 
 SESSION_KEY = "loket_resident"
 # Set at login, removed at logout: tells "your login expired" apart from "not logged in yet"
@@ -96,6 +98,14 @@ class Resident:
         return Contact.objects.filter(municipality=municipality, organisation=organisation)
 
 
+class PortalRequest(MunicipalityRequest):
+    """A request of Mijn Loket behind ``resident_required``: the municipality its path names and
+    the resident who is logged in. Only a type, like ``MunicipalityRequest``: the decorator sets
+    both attributes before the view runs."""
+
+    resident: Resident
+
+
 def resident_login(request: HttpRequest, resident: Resident) -> None:
     """Start a resident session. The session id changes (no session fixation)."""
     request.session.cycle_key()
@@ -124,22 +134,26 @@ def resident_logout(request: HttpRequest) -> None:
     request.session.cycle_key()
 
 
-def current_resident(request: HttpRequest) -> Resident | None:
-    """The logged-in resident, or None. An idle login has ended: it is removed, and
-    ``request.resident_expired`` tells the login page to say so."""
+def _session_resident(request: HttpRequest) -> tuple[Resident | None, bool]:
+    """The logged-in resident (or None), and whether a login has just ended for being idle: it
+    is removed then, and ``resident_required`` says so on the way to the login page."""
     data = request.session.get(SESSION_KEY)
     if not data:
-        return None
+        return None, False
     seen = dt.datetime.fromisoformat(data["seen"])
     now = timezone.now()
     if now - seen > dt.timedelta(minutes=settings.LOKET_PORTAL_IDLE_MINUTES):
         request.session.pop(SESSION_KEY, None)
-        request.resident_expired = True  # type: ignore[attr-defined]
-        return None
+        return None, True
     if now - seen > dt.timedelta(seconds=30):  # do not write the session on every request
         request.session[SESSION_KEY] = {**data, "seen": now.isoformat()}
     fields = {k: v for k, v in data.items() if k != "seen"}
-    return Resident(**fields)
+    return Resident(**fields), False
+
+
+def current_resident(request: HttpRequest) -> Resident | None:
+    """The logged-in resident, or None. An idle login has ended: it is removed."""
+    return _session_resident(request)[0]
 
 
 def login_url(municipality: Municipality, next_url: str) -> str:
@@ -150,21 +164,28 @@ def login_url(municipality: Municipality, next_url: str) -> str:
     )
 
 
-def resident_required(view: Callable[..., Any]) -> Callable[..., Any]:
+P = ParamSpec("P")
+R = TypeVar("R", bound=HttpResponseBase)
+
+
+def resident_required(
+    view: Callable[Concatenate[PortalRequest, Municipality, Resident, P], R],
+) -> Callable[..., R | HttpResponseRedirect]:
     """Views of Mijn Loket. Without a login: to the login page, and back here afterwards.
-    The view gets ``request.resident`` and ``request.municipality``."""
+    The view gets the municipality of the path and the resident, as arguments and as
+    ``request.municipality`` and ``request.resident`` (a ``PortalRequest``). Django's URL
+    resolver calls the result with the path's ``municipality`` slug (``Callable[...]``: it
+    passes the path's values by keyword, which a precise ``Concatenate`` cannot say)."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, municipality: str, *args: Any, **kwargs: Any) -> Any:
-        from loket.tenancy.selectors import municipality_for_slug
-
+    def wrapper(
+        request: PortalRequest, municipality: str, *args: P.args, **kwargs: P.kwargs
+    ) -> R | HttpResponseRedirect:
         current = municipality_for_slug(municipality)
-        request.municipality = current  # type: ignore[attr-defined]
-        resident = current_resident(request)
+        request.municipality = current
+        resident, expired = _session_resident(request)
         if resident is None:
-            if getattr(request, "resident_expired", False) or request.COOKIES.get(
-                WAS_LOGGED_IN_COOKIE
-            ):
+            if expired or request.COOKIES.get(WAS_LOGGED_IN_COOKIE):
                 messages.info(
                     request,
                     _(
@@ -174,7 +195,7 @@ def resident_required(view: Callable[..., Any]) -> Callable[..., Any]:
                 )
             target = request.get_full_path() if request.method == "GET" else request.path
             return redirect(login_url(current, target))
-        request.resident = resident  # type: ignore[attr-defined]
+        request.resident = resident
         return view(request, current, resident, *args, **kwargs)
 
     return wrapper

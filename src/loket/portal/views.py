@@ -15,13 +15,14 @@ from loket.lib.params import text_param
 from loket.portal.selectors import CURATED_TOP_TASKS, TOP_TASKS, top_task_ids
 from loket.tenancy.face import Face, logo_of
 from loket.tenancy.models import Municipality
+from loket.tenancy.requests import MunicipalityRequest
 from loket.tenancy.selectors import municipality_for_slug
 from loket.wegwijzer.services import wegwijzer_search
 
 
-def municipality_home(request: HttpRequest, municipality: str) -> HttpResponse:
+def municipality_home(request: MunicipalityRequest, municipality: str) -> HttpResponse:
     current = municipality_for_slug(municipality)
-    request.municipality = current  # type: ignore[attr-defined]
+    request.municipality = current
     query = text_param(request.GET, "q", max_length=200)
     products = list(Product.objects.offered_in(current))
     results = (
@@ -97,9 +98,9 @@ def channel_lines(product: Product, face: Face, municipality_slug: str) -> list[
     return lines
 
 
-def product_detail(request: HttpRequest, municipality: str, product: str) -> HttpResponse:
+def product_detail(request: MunicipalityRequest, municipality: str, product: str) -> HttpResponse:
     current = municipality_for_slug(municipality)
-    request.municipality = current  # type: ignore[attr-defined]
+    request.municipality = current
     try:
         item = (
             Product.objects.offered_in(current)
@@ -127,8 +128,8 @@ def logo(request: HttpRequest, municipality: str) -> FileResponse:
     return response
 
 
-def contact(request: HttpRequest, municipality: str) -> HttpResponse:
+def contact(request: MunicipalityRequest, municipality: str) -> HttpResponse:
     """How to reach the municipality: every channel, with its hours per day."""
     current = municipality_for_slug(municipality)
-    request.municipality = current  # type: ignore[attr-defined]
+    request.municipality = current
     return render(request, "portal/contact.html", {"face": current.face})
