@@ -9,7 +9,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
-from loket.portal import mijn
+from loket.portal.login import oidc_callback
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("loket.web.urls")),
@@ -18,7 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", include("loket.api.urls")),
     path("werkplek/", include("loket.workbench.urls")),
     # One return address for the DigiD/eHerkenning broker, whichever municipality started.
-    path("mijn-loket/oidc/callback", mijn.oidc_callback, name="portal_oidc_callback"),
+    path("mijn-loket/oidc/callback", oidc_callback, name="portal_oidc_callback"),
     path("<slug:municipality>/", include("loket.portal.urls")),
 ]
 if settings.MODE == "demo":

@@ -372,8 +372,10 @@ def test_a_sent_decision_is_replaced_from_the_case_page_and_mijn_loket_follows(
     mine = resident_client.get(
         reverse("portal:mijn_case", kwargs={"municipality": municipality_a.slug, "uuid": case.uuid})
     ).content.decode()
-    # Both letters are there; only the decision in force can be objected to.
+    # Both letters are there, the old one said to be replaced; only the decision in force can
+    # be objected to.
     assert mine.count('data-testid="decision-letter"') == 2
+    assert mine.count("vervangen door een nieuw besluit") == 1
     assert (
         f"/besluiten/{second.uuid}/bezwaar" in mine
         and f"/besluiten/{first.uuid}/bezwaar" not in mine
