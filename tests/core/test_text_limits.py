@@ -13,7 +13,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from loket.accounts.models import Role
+from loket.accounts.models import Role, User
 from loket.cases import services as case_services
 from loket.cases.errors import InvalidInput
 from loket.cases.models import Case, CaseEvent, CaseMessage, CaseNote
@@ -50,7 +50,7 @@ def staff_client(staff_a: Any) -> Client:
 
 
 def test_a_huge_workbench_note_is_a_field_error_and_nothing_is_stored(
-    staff_client: Client, case: Case
+    staff_client: Client, case: Case, staff_a: User
 ) -> None:
     url = reverse("workbench:case_action", kwargs={"uuid": case.uuid, "action": "note"})
     response = staff_client.post(url, {"text": HUGE})
@@ -58,7 +58,7 @@ def test_a_huge_workbench_note_is_a_field_error_and_nothing_is_stored(
     assert "niet meer dan 5000 tekens bevat (het zijn er nu 100000)" in response.content.decode()
     assert not CaseNote.objects.exists()
     with pytest.raises(InvalidInput) as refused:
-        case_services.case_add_note(case=case, text=HUGE, actor=None)
+        case_services.case_add_note(case=case, text=HUGE, actor=staff_a)
     assert refused.value.field == "text" and "100.000" in str(refused.value.message)
     assert not CaseNote.objects.exists()
 

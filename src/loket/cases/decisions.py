@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from loket.accounts.models import User
 from loket.accounts.permissions import Action, require
 from loket.cases.errors import CaseRefused, InvalidInput
 from loket.cases.letters import (
@@ -79,7 +80,7 @@ def decision_draft(
     *,
     case: Case,
     decision_type: DecisionType,
-    actor: Any,
+    actor: User,
     reasoning: str = "",
     legal_ground: str | None = None,
     effective_on: date | None = None,
@@ -153,7 +154,7 @@ def _draft(decision: Decision) -> Decision:
 def decision_update(
     *,
     decision: Decision,
-    actor: Any,
+    actor: User,
     reasoning: str,
     legal_ground: str,
     effective_on: date | None,
@@ -181,7 +182,7 @@ def decision_update(
 
 @transaction.atomic
 def decision_insert_block(
-    *, decision: Decision, index: int, actor: Any, reasoning: str | None = None
+    *, decision: Decision, index: int, actor: User, reasoning: str | None = None
 ) -> Decision:
     """Append one text block of the decision's type (the municipality's own where it keeps
     them, ``loket.cases.letters``) to the draft's reasoning, as a paragraph of its own (Awb
@@ -210,7 +211,7 @@ def decision_insert_block(
 
 @transaction.atomic
 def decision_replace(
-    *, decision: Decision, actor: Any, decision_type: DecisionType | None = None
+    *, decision: Decision, actor: User, decision_type: DecisionType | None = None
 ) -> Decision:
     """Start replacing a sent decision: a new draft on the same case, linked to it through
     ``replaces`` and prefilled from it (reasoning, legal ground, end date, mandate; of the
@@ -396,7 +397,7 @@ def decision_letter(decision: Decision, *, sent_on: date | None = None) -> bytes
 def sample_letter(
     *,
     municipality: Municipality,
-    actor: Any,
+    actor: User,
     wording: TemplateText | None = None,
     language: str = "nl",
 ) -> bytes:
@@ -447,7 +448,7 @@ def sample_letter(
 
 
 @transaction.atomic
-def decision_send(*, decision: Decision, actor: Any) -> Decision:
+def decision_send(*, decision: Decision, actor: User) -> Decision:
     """Send a draft: it is fixed, dated today (Awb 3:41), takes effect that day unless a later
     date was set (3:40), its letter is stored with the case and shared with the applicant, the
     applicant is told on their channel with the letter, the case gets the type's result, and a
@@ -565,7 +566,7 @@ def _day(value: date) -> str:
 
 
 @transaction.atomic
-def decision_withdraw(*, decision: Decision, reason: str, actor: Any) -> Decision:
+def decision_withdraw(*, decision: Decision, reason: str, actor: User) -> Decision:
     """Withdraw a sent decision (intrekking), with its reason; recorded, never deleted. Only a
     role that may ``sign``: withdrawing is itself a decision."""
     require(actor, Action.SIGN, decision.case.municipality_id)

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from loket.accounts.models import User
 from loket.accounts.permissions import Action, NotPermitted, require
 from loket.cases.errors import CaseRefused, InvalidInput
 from loket.cases.models import LetterTemplate, ReasoningBlocks
@@ -208,7 +209,7 @@ def fill_placeholders(text: str, values: Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
-def require_templates(actor: Any, municipality: Municipality) -> None:
+def require_templates(actor: User | None, municipality: Municipality) -> None:
     """Refuse (``NotPermitted``) unless ``actor`` may ``templates`` in ``municipality`` and
     works for it: the role table says what a role may, not where, and a municipality's texts
     are its own (``None``, the system itself, is not checked; see ``require``)."""
@@ -233,7 +234,7 @@ def letter_template_save(
     *,
     municipality: Municipality,
     text: TemplateText,
-    actor: Any,
+    actor: User | None,
     expected_version: int | None,
 ) -> LetterTemplate:
     """Save the municipality's wording of its decision letters. Refused unless the actor may
@@ -330,7 +331,7 @@ def reasoning_blocks_save(
     municipality: Municipality,
     decision_type: DecisionType,
     blocks: Sequence[Mapping[str, Any]],
-    actor: Any,
+    actor: User | None,
     expected_version: int | None,
 ) -> ReasoningBlocks:
     """Keep the municipality's own text blocks for ``decision_type`` (in place of the
@@ -366,7 +367,7 @@ def reasoning_blocks_save(
 
 @transaction.atomic
 def reasoning_blocks_reset(
-    *, municipality: Municipality, decision_type: DecisionType, actor: Any
+    *, municipality: Municipality, decision_type: DecisionType, actor: User | None
 ) -> None:
     """Drop the municipality's own blocks for ``decision_type``: the catalogue's apply again.
     Only a role that may ``templates``."""

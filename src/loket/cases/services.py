@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from loket.accounts.models import User
 from loket.accounts.permissions import Action, require
 from loket.cases.deadlines import TERM_FIELDS, compute_terms, deadline_moved, term_events
 from loket.cases.errors import (
@@ -140,7 +141,7 @@ def case_create(
     person: Person | None = None,
     organisation: Organisation | None = None,
     started_at: datetime | None = None,
-    actor: Any = None,
+    actor: User | None = None,
     submission_key: str = "",
     form_data: dict[str, Any] | None = None,
     received_on: date | None = None,
@@ -265,7 +266,7 @@ def _commit(
     locked: _Locked,
     fields: list[str],
     *,
-    actor: Any,
+    actor: User | None,
     changes: dict[str, Any],
     reason: str = "",
     kind: str = "",
@@ -313,7 +314,7 @@ def case_set_status(
     *,
     case: Case,
     step: StatusStep,
-    actor: Any,
+    actor: User | None,
     note: str = "",
     result: ResultType | None = None,
     expected_version: int | None = None,
@@ -380,7 +381,7 @@ def _check_result(case: Case, result: ResultType) -> None:
 
 @transaction.atomic
 def case_set_result(
-    *, case: Case, result: ResultType, actor: Any, expected_version: int | None = None
+    *, case: Case, result: ResultType, actor: User | None, expected_version: int | None = None
 ) -> Case:
     """Record the result (resultaat) that closing the case will need."""
     locked = _lock(case, expected_version)
@@ -409,7 +410,7 @@ def case_suspend(
     *,
     case: Case,
     reason: str,
-    actor: Any,
+    actor: User | None,
     expected_version: int | None = None,
     respond_before: date | None = None,
     basis: str = "",
@@ -518,7 +519,7 @@ def case_suspend(
 def _restart(
     locked: _Locked,
     *,
-    actor: Any,
+    actor: User | None,
     reason: str,
     restarted_on: date,
     basis: str = "",
@@ -579,7 +580,7 @@ def _last_suspension(case: Case) -> CaseEvent:
 def case_resume(
     *,
     case: Case,
-    actor: Any,
+    actor: User | None,
     reason: str = "",
     expected_version: int | None = None,
     received_on: date | None = None,
@@ -722,7 +723,7 @@ def case_extend(
     *,
     case: Case,
     reason: str,
-    actor: Any,
+    actor: User | None,
     expected_version: int | None = None,
     term: Term | None = None,
     announced_on: date | None = None,
@@ -832,7 +833,7 @@ def case_correct_dates(
     *,
     case: Case,
     reason: str,
-    actor: Any,
+    actor: User | None,
     expected_version: int | None = None,
     received_on: date | None = None,
     contested_decision_on: date | None = None,
@@ -897,7 +898,7 @@ def case_correct_dates(
 
 @transaction.atomic
 def case_register_default_notice(
-    *, case: Case, received_on: date, actor: Any, note: str = ""
+    *, case: Case, received_on: date, actor: User | None, note: str = ""
 ) -> DefaultNotice:
     """Record a written notice of default (ingebrekestelling, Awb 4:17 lid 3) with the day it
     was received. The penalty is then computed from it (``case_penalty``); the team leads of the
@@ -1009,7 +1010,7 @@ def reopen_possible(case: Case) -> bool:
 
 @transaction.atomic
 def case_reopen(
-    *, case: Case, reason: str, actor: Any, expected_version: int | None = None
+    *, case: Case, reason: str, actor: User | None, expected_version: int | None = None
 ) -> Case:
     """Reopen a closed case at the step the transition table's reopening move names (the
     step before the final one); the result is cleared."""
@@ -1037,7 +1038,7 @@ def case_reopen(
 
 @transaction.atomic
 def case_assign(
-    *, case: Case, assignee: Any, actor: Any, expected_version: int | None = None
+    *, case: Case, assignee: Any, actor: User | None, expected_version: int | None = None
 ) -> Case:
     """Give the case to one person, who must be able to see it. Taking a case yourself (or
     giving back your own) is handling it; giving work to someone else, or taking it from them,
@@ -1086,7 +1087,7 @@ def case_hand_over(
     *,
     case: Case,
     reason: str,
-    actor: Any,
+    actor: User | None,
     team: Team | None = None,
     partner: Partner | None = None,
     expected_version: int | None = None,
@@ -1116,7 +1117,7 @@ def case_hand_over(
 
 @transaction.atomic
 def case_mark_custom(
-    *, case: Case, reason: str, actor: Any, expected_version: int | None = None
+    *, case: Case, reason: str, actor: User | None, expected_version: int | None = None
 ) -> Case:
     """Mark custom handling ("maatwerk", seed 003) with its justification, so equal cases can
     still be seen to be treated equally."""
@@ -1137,7 +1138,7 @@ def case_mark_custom(
 
 
 @transaction.atomic
-def case_add_note(*, case: Case, text: str, actor: Any) -> CaseNote:
+def case_add_note(*, case: Case, text: str, actor: User) -> CaseNote:
     """An internal note (never shown to the applicant), at most ``limits.TEXT`` characters."""
     text = _text(text, limit=limits.TEXT, field="text").strip()
     if not text:
@@ -1152,7 +1153,7 @@ def case_add_document(
     *,
     case: Case,
     upload: File[bytes],
-    actor: Any,
+    actor: User | None,
     from_applicant: bool = False,
     shared_with_applicant: bool = False,
 ) -> CaseDocument:
@@ -1206,7 +1207,7 @@ def withdrawal_possible(case: Case) -> bool:
 
 
 @transaction.atomic
-def case_withdraw(*, case: Case, actor: Any = None, reason: str = "") -> Case:
+def case_withdraw(*, case: Case, actor: User | None = None, reason: str = "") -> Case:
     """The applicant withdraws the request: the case closes with the result "ingetrokken".
 
     Allowed where the transition table has a withdrawal from the current step (the loader
@@ -1240,7 +1241,7 @@ def case_withdraw(*, case: Case, actor: Any = None, reason: str = "") -> Case:
 
 @transaction.atomic
 def case_send_message(
-    *, case: Case, text: str, actor: Any = None, from_applicant: bool = False
+    *, case: Case, text: str, actor: User | None = None, from_applicant: bool = False
 ) -> CaseMessage:
     """A message to (or, from Mijn Loket, from) the applicant, at most ``limits.TEXT``
     characters: a longer one is refused, never cut off unseen. Not on a closed case, either

@@ -17,6 +17,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from loket.accounts.models import User
 from loket.accounts.permissions import Action, require
 from loket.cases.errors import CaseRefused
 from loket.cases.models import Case
@@ -77,7 +78,7 @@ class Receiver:
 def contact_register(
     *,
     municipality: Municipality,
-    actor: Any,
+    actor: User | None,
     channel: str,
     subject: str,
     outcome: str,
@@ -231,7 +232,11 @@ def _locked_request(request: ContactRequest, expected_version: int | None) -> Co
 
 
 def request_assign(
-    *, request: ContactRequest, assignee: Any, actor: Any, expected_version: int | None = None
+    *,
+    request: ContactRequest,
+    assignee: Any,
+    actor: User | None,
+    expected_version: int | None = None,
 ) -> ContactRequest:
     """Give an open request to one colleague (who must work for its municipality)."""
     if assignee is not None and request.municipality_id not in assignee.municipality_ids:
@@ -259,7 +264,7 @@ def request_close(
     request: ContactRequest,
     outcome: str,
     note: str,
-    actor: Any,
+    actor: User | None,
     expected_version: int | None = None,
 ) -> ContactRequest:
     """Close a request with its outcome and what was agreed with the resident. Registers the

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from loket.accounts.models import User
 from loket.history.services import history_record
 from loket.lib import limits
 from loket.lib.identifiers import normalise_phone, normalise_postcode
@@ -57,7 +58,7 @@ def _person_exists(person: Person) -> PartyExists:
 
 
 def person_create(
-    *, municipality: Municipality, data: dict[str, Any], actor: Any, reason: str = ""
+    *, municipality: Municipality, data: dict[str, Any], actor: User | None, reason: str = ""
 ) -> Person:
     """Register a resident. Refused with ``PartyExists`` when the BSN is already known in this
     municipality (a unique constraint backs this up against two simultaneous registrations)."""
@@ -85,7 +86,7 @@ KEPT_UP_TO_DATE = ("email", "phone")
 
 
 def person_find_or_create(
-    *, municipality: Municipality, data: dict[str, Any], actor: Any, reason: str = ""
+    *, municipality: Municipality, data: dict[str, Any], actor: User | None, reason: str = ""
 ) -> Person:
     """The resident a channel (Mijn Loket) acts for: the person with this BSN, or without a BSN
     the one without BSN who has this e-mail address; registered (``person_create``) when new.
@@ -117,7 +118,9 @@ def person_find_or_create(
     return person
 
 
-def person_update(*, person: Person, data: dict[str, Any], actor: Any, reason: str = "") -> Person:
+def person_update(
+    *, person: Person, data: dict[str, Any], actor: User | None, reason: str = ""
+) -> Person:
     """Change what is known about a resident; the BSN cannot become another person's."""
     cleaned = _clean_person_data(data)
     bsn = cleaned.get("bsn", person.bsn)
@@ -144,7 +147,7 @@ def person_update(*, person: Person, data: dict[str, Any], actor: Any, reason: s
 
 
 def organisation_create(
-    *, municipality: Municipality, data: dict[str, Any], actor: Any
+    *, municipality: Municipality, data: dict[str, Any], actor: User | None
 ) -> Organisation:
     """Register a business or institution; refused when the KvK number is already known."""
     cleaned = _clean_person_data(data)
@@ -167,7 +170,7 @@ def organisation_create(
 
 
 def contact_person_add(
-    *, organisation: Organisation, data: dict[str, Any], actor: Any
+    *, organisation: Organisation, data: dict[str, Any], actor: User | None
 ) -> ContactPerson:
     cleaned = _clean_person_data(data)
     item = ContactPerson(organisation=organisation, **cleaned)
