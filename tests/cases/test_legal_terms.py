@@ -578,6 +578,34 @@ def test_awb_4_17_notice_on_a_case_warns_the_team_lead_and_shows_the_amount(
         case_register_default_notice(case=report, received_on=date(2026, 5, 12), actor=staff_a)
 
 
+def test_awb_4_17_the_penalty_stops_when_the_decision_is_sent_not_when_the_case_closes(
+    catalogue: None, municipality_a: Any, staff_a: Any
+) -> None:
+    """Found trying the demo: a decision sent while the case stays open still stopped nothing.
+    Term ended Mon 4 May 2026; notice 12 May, first penalty day 27 May; a refusal sent on Wed
+    3 June: the penalty days are 27 May to 2 June, seven days of EUR 23 (Awb 4:17 lid 2: the
+    first fourteen days at EUR 23) = EUR 161, whatever day it is asked on."""
+    from loket.cases.decisions import decision_draft, decision_send
+
+    case = _parking_case(municipality_a)
+    with time_machine.travel(at(2026, 5, 12), tick=False):
+        case_register_default_notice(case=case, received_on=date(2026, 5, 12), actor=staff_a)
+    kind = case.case_type.decision_types.get(code="geweigerd")
+    with time_machine.travel(at(2026, 6, 3), tick=False):
+        draft = decision_draft(case=case, decision_type=kind, actor=staff_a)
+        decision_send(decision=draft, actor=staff_a)
+    case.refresh_from_db()
+    assert case.closed_at is None  # the case is still open after the letter
+    for asked_on in (date(2026, 6, 3), date(2026, 6, 10), date(2026, 8, 1)):
+        statement = case_penalty(case, on=asked_on)
+        assert statement is not None
+        assert (statement.first_day, statement.days, statement.amount) == (
+            date(2026, 5, 27),
+            7,
+            Decimal("161"),
+        ), asked_on
+
+
 def test_recompute_terms_fills_the_statutory_term_of_older_cases(
     catalogue: None, municipality_a: Any
 ) -> None:

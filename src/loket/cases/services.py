@@ -984,11 +984,22 @@ def case_penalty(case: Case, *, on: date | None = None) -> PenaltyStatement | No
     notice = case.default_notices.order_by("received_on", "pk").first()
     if notice is None:
         return None
+    # Awb 4:17 lid 1: the penalty runs until the day the decision is given, which is the day the
+    # first decision was sent (the case may stay open after it, to be closed later), else the day
+    # the case closed.
+    first_sent = (
+        case.decisions.filter(sent_on__isnull=False)
+        .order_by("sent_on")
+        .values_list("sent_on", flat=True)
+        .first()
+    )
+    closed_on = local_date(case.closed_at) if case.closed_at else None
+    decided_on = first_sent or closed_on
     return penalty_statement(
         term_expired_on=local_date(case.legal_due_at),
         notice_received_on=notice.received_on,
         on=on or _today(),
-        decided_on=local_date(case.closed_at) if case.closed_at else None,
+        decided_on=decided_on,
     )
 
 
