@@ -12,6 +12,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +29,7 @@ from loket.lib.params import parse_id, text_param
 from loket.parties import services as parties
 from loket.parties.errors import PartyExists, PartyRefused
 from loket.parties.models import Organisation, Person
+from loket.tenancy.models import Municipality
 from loket.tenancy.selectors import municipalities_for_staff
 from loket.workbench.contacts_forms import CHANNEL_CHOICES, contact_form
 from loket.workbench.front_office_session import channel_last, prefill_read
@@ -101,6 +103,18 @@ def person_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
     )
 
 
+def _chosen_municipality(
+    request: StaffRequest, municipalities: QuerySet[Municipality]
+) -> Municipality | None:
+    """The municipality posted with a new party, one of the user's; the only one when they work
+    for one; else ``None`` (the page asks for it)."""
+    chosen = parse_id(request.POST.get("municipality", ""))
+    municipality = municipalities.filter(pk=chosen).first() if chosen else None
+    if municipality is None and municipalities.count() == 1:
+        municipality = municipalities.first()
+    return municipality
+
+
 @login_required
 def person_new(request: StaffRequest) -> HttpResponse:
     user = request.user
@@ -113,10 +127,7 @@ def person_new(request: StaffRequest) -> HttpResponse:
             {"form": form, "municipalities": municipalities},
         )
     form = PersonForm(request.POST)
-    chosen = parse_id(request.POST.get("municipality", ""))
-    municipality = municipalities.filter(pk=chosen).first() if chosen else None
-    if municipality is None and municipalities.count() == 1:
-        municipality = municipalities.first()
+    municipality = _chosen_municipality(request, municipalities)
     existing = None
     if municipality is None:
         form.add_error(None, _("Choose the municipality this resident lives in."))
@@ -177,10 +188,7 @@ def organisation_new(request: StaffRequest) -> HttpResponse:
     form = OrganisationForm(request.POST if request.method == "POST" else None)
     existing = None
     if request.method == "POST":
-        chosen = parse_id(request.POST.get("municipality", ""))
-        municipality = municipalities.filter(pk=chosen).first() if chosen else None
-        if municipality is None and municipalities.count() == 1:
-            municipality = municipalities.first()
+        municipality = _chosen_municipality(request, municipalities)
         if municipality is None:
             form.add_error(None, _("Choose the municipality this organisation belongs to."))
         elif form.is_valid():
