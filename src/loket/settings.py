@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "loket.contacts",
     "loket.wegwijzer",
     "loket.cases",
+    "loket.appointments",
     "loket.notifications",
     "loket.portal",
     "loket.workbench",

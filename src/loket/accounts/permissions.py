@@ -48,6 +48,8 @@ class Action(models.TextChoices):
     FIGURES = "figures", _("see management figures")
     CONTACT = "contact", _("register contacts")
     HAND_OVER = "hand_over", _("hand over requests")
+    BOOK = "book", _("book appointments for residents")
+    COUNTER = "counter", _("serve at the counter")
 
 
 # Actions a superuser does not get for being a superuser (see the module docstring).
@@ -65,10 +67,20 @@ DEFAULTS: dict[str, frozenset[Action]] = {
     # A case worker handles cases, up to sending the decision letter.
     "case_worker": _CASE_WORKER,
     # A team lead assigns and redistributes work in the team, reopens and extends.
-    "team_lead": _CASE_WORKER | {Action.ASSIGN, Action.REOPEN, Action.EXTEND, Action.FIGURES},
+    "team_lead": _CASE_WORKER
+    | {Action.ASSIGN, Action.REOPEN, Action.EXTEND, Action.FIGURES, Action.BOOK, Action.COUNTER},
     # A front-office agent registers contacts and hands over, and keeps the answers they give
     # (the knowledge base) current; they do not decide.
-    "front_office": frozenset({Action.VIEW, Action.CONTACT, Action.HAND_OVER, Action.KNOWLEDGE}),
+    "front_office": frozenset(
+        {
+            Action.VIEW,
+            Action.CONTACT,
+            Action.HAND_OVER,
+            Action.KNOWLEDGE,
+            Action.BOOK,
+            Action.COUNTER,
+        }
+    ),
     # A partner worker acts only on what was handed to the partner: ``visible_to`` limits what
     # they see, this table what they may do with it.
     "partner_worker": _CASE_WORKER,

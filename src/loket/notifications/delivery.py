@@ -153,6 +153,8 @@ class Courier:
         if message.document is not None:
             with message.document.file.open("rb") as handle:
                 mail.attach(message.document.name, handle.read(), message.document.content_type)
+        if message.attachment_name:
+            mail.attach(message.attachment_name, message.attachment_text, message.attachment_type)
         try:
             mail.send()
         except smtplib.SMTPRecipientsRefused as error:

@@ -27,6 +27,10 @@ class Event(models.TextChoices):
     MESSAGE = "message", _("message from the case worker")
     CALLBACK_SCHEDULED = "callback_scheduled", _("callback scheduled")
     REMINDER = "reminder", _("reminder to send information")
+    APPOINTMENT_BOOKED = "appointment_booked", _("appointment confirmed")
+    APPOINTMENT_MOVED = "appointment_moved", _("appointment moved")
+    APPOINTMENT_CANCELLED = "appointment_cancelled", _("appointment cancelled")
+    APPOINTMENT_REMINDER = "appointment_reminder", _("appointment tomorrow")
 
 
 class Channel(models.TextChoices):
@@ -148,6 +152,10 @@ class OutboxMessage(models.Model):
         help_text=_("Sent with the message: attached to the e-mail, or printed as the letter"),
     )
     printed_at = models.DateTimeField(null=True, blank=True)
+    # A small text attachment made with the message (an appointment's iCalendar invitation).
+    attachment_name = models.CharField(max_length=100, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment_text = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("outgoing message")

@@ -111,9 +111,12 @@ def enqueue(
     dedupe_key: str,
     case: Any = None,
     document: Any = None,
+    attachment: tuple[str, str, str] | None = None,
 ) -> OutboxMessage | None:
     """Render the event's text for this resident and store it in the outbox. Returns None when
-    the resident cannot be reached or this event was queued before (``dedupe_key``)."""
+    the resident cannot be reached or this event was queued before (``dedupe_key``).
+    ``attachment`` is ``(file name, content type, text)``, attached to an e-mail only (an SMS
+    carries the text and its links)."""
     target = channel_for(person)
     if target is None:
         return None
@@ -140,7 +143,15 @@ def enqueue(
         next_attempt_at=now,
         created_at=now,
         document=document,
+        **_attached(attachment if channel == Channel.EMAIL else None),
     )
+
+
+def _attached(attachment: tuple[str, str, str] | None) -> dict[str, str]:
+    if attachment is None:
+        return {}
+    name, content_type, text = attachment
+    return {"attachment_name": name, "attachment_type": content_type, "attachment_text": text}
 
 
 # (case, how to write a day) -> the date a message may name, and the sentence about it. The case

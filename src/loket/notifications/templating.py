@@ -20,6 +20,20 @@ _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 # ``new_deadline`` the same after the date moved, ``outcome`` "Er is een besluit over uw aanvraag".
 KIND_WORDS = ("kind", "your_case", "deadline", "new_deadline", "outcome")
 COMMON = ("name", "municipality", "product", "reference", "case_url", *KIND_WORDS)
+# An appointment: ``when`` "dinsdag 8 december 2026 om 10:20", ``location`` its name and address,
+# ``products`` "2 × Paspoort", ``bring`` what to bring (from the product texts), and the links.
+APPOINTMENT = (
+    "name",
+    "municipality",
+    "reference",
+    "when",
+    "location",
+    "products",
+    "bring",
+    "move_url",
+    "cancel_url",
+    "book_url",
+)
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "case_received": (*COMMON, "decide_by"),
     "step_changed": (*COMMON, "step", "step_text", "decide_by"),
@@ -30,6 +44,15 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "message": (*COMMON, "message"),
     "callback_scheduled": ("name", "municipality", "call_before", "phone"),
     "reminder": (*COMMON, "what", "respond_by"),
+    **{
+        event: APPOINTMENT
+        for event in (
+            "appointment_booked",
+            "appointment_moved",
+            "appointment_cancelled",
+            "appointment_reminder",
+        )
+    },
 }
 
 
@@ -94,6 +117,33 @@ _NL = {
         "\n\n{{ what }}\n\nStuur het ons uiterlijk {{ respond_by }}: {{ case_url }}\n\nMet"
         " vriendelijke groet,\nGemeente {{ municipality }}",
     ),
+    "appointment_booked": Text(
+        "Uw afspraak op {{ when }} ({{ reference }})",
+        "Beste {{ name }},\n\nU heeft een afspraak op {{ when }} bij {{ location }} voor"
+        " {{ products }}.\n\nNeem mee:\n{{ bring }}\n\nDe afspraak staat in de bijlage; open"
+        " die om hem in uw agenda te zetten.\n\nVerzetten: {{ move_url }}\nAnnuleren:"
+        " {{ cancel_url }}\n\nMet vriendelijke groet,\nGemeente {{ municipality }}",
+    ),
+    "appointment_moved": Text(
+        "Uw afspraak is verzet naar {{ when }} ({{ reference }})",
+        "Beste {{ name }},\n\nUw afspraak is verzet. De nieuwe afspraak is op {{ when }} bij"
+        " {{ location }} voor {{ products }}.\n\nNeem mee:\n{{ bring }}\n\nDe bijlage zet"
+        " de nieuwe tijd in uw agenda.\n\nVerzetten: {{ move_url }}\nAnnuleren:"
+        " {{ cancel_url }}\n\nMet vriendelijke groet,\nGemeente {{ municipality }}",
+    ),
+    "appointment_cancelled": Text(
+        "Uw afspraak op {{ when }} is geannuleerd ({{ reference }})",
+        "Beste {{ name }},\n\nUw afspraak op {{ when }} bij {{ location }} is geannuleerd."
+        "\n\nEen nieuwe afspraak maakt u op {{ book_url }}\n\nMet vriendelijke groet,\n"
+        "Gemeente {{ municipality }}",
+    ),
+    "appointment_reminder": Text(
+        "Herinnering: uw afspraak op {{ when }} ({{ reference }})",
+        "Beste {{ name }},\n\nU heeft een afspraak op {{ when }} bij {{ location }} voor"
+        " {{ products }}.\n\nNeem mee:\n{{ bring }}\n\nKunt u niet? Verzetten:"
+        " {{ move_url }}\nAnnuleren: {{ cancel_url }}\n\nMet vriendelijke groet,\nGemeente"
+        " {{ municipality }}",
+    ),
 }
 _EN = {
     "case_received": Text(
@@ -149,6 +199,33 @@ _EN = {
         " {{ your_case }}:\n\n{{ what }}\n\nPlease send it by {{ respond_by }}: {{ case_url }}\n\n"
         "Kind regards,\nMunicipality of {{ municipality }}",
     ),
+    "appointment_booked": Text(
+        "Your appointment on {{ when }} ({{ reference }})",
+        "Dear {{ name }},\n\nYou have an appointment on {{ when }} at {{ location }} for"
+        " {{ products }}.\n\nPlease bring:\n{{ bring }}\n\nThe appointment is attached; open"
+        " it to add it to your calendar.\n\nMove it: {{ move_url }}\nCancel it:"
+        " {{ cancel_url }}\n\nKind regards,\nMunicipality of {{ municipality }}",
+    ),
+    "appointment_moved": Text(
+        "Your appointment moved to {{ when }} ({{ reference }})",
+        "Dear {{ name }},\n\nYour appointment has moved. The new appointment is on {{ when }}"
+        " at {{ location }} for {{ products }}.\n\nPlease bring:\n{{ bring }}\n\nThe"
+        " attachment puts the new time in your calendar.\n\nMove it: {{ move_url }}\n"
+        "Cancel it: {{ cancel_url }}\n\nKind regards,\nMunicipality of {{ municipality }}",
+    ),
+    "appointment_cancelled": Text(
+        "Your appointment on {{ when }} is cancelled ({{ reference }})",
+        "Dear {{ name }},\n\nYour appointment on {{ when }} at {{ location }} is cancelled."
+        "\n\nYou can make a new appointment at {{ book_url }}\n\nKind regards,\n"
+        "Municipality of {{ municipality }}",
+    ),
+    "appointment_reminder": Text(
+        "Reminder: your appointment on {{ when }} ({{ reference }})",
+        "Dear {{ name }},\n\nYou have an appointment on {{ when }} at {{ location }} for"
+        " {{ products }}.\n\nPlease bring:\n{{ bring }}\n\nCannot come? Move it:"
+        " {{ move_url }}\nCancel it: {{ cancel_url }}\n\nKind regards,\nMunicipality of"
+        " {{ municipality }}",
+    ),
 }
 DEFAULTS = {"nl": _NL, "en": _EN}
 
@@ -165,6 +242,29 @@ SMS_DEFAULTS = {
     }
     for language, texts in DEFAULTS.items()
 }
+# An appointment by text message: when, where, and the links (no attachment in an SMS).
+_SMS_APPOINTMENT = {
+    "nl": {
+        "appointment_booked": "Afspraak {{ reference }}: {{ when }}, {{ location }}. Verzetten:"
+        " {{ move_url }} Annuleren: {{ cancel_url }}",
+        "appointment_moved": "Afspraak {{ reference }} verzet naar {{ when }}, {{ location }}."
+        " Verzetten: {{ move_url }} Annuleren: {{ cancel_url }}",
+        "appointment_cancelled": "Afspraak {{ reference }} op {{ when }} is geannuleerd.",
+        "appointment_reminder": "Herinnering: afspraak {{ when }}, {{ location }}. Verzetten:"
+        " {{ move_url }} Annuleren: {{ cancel_url }}",
+    },
+    "en": {
+        "appointment_booked": "Appointment {{ reference }}: {{ when }}, {{ location }}. Move:"
+        " {{ move_url }} Cancel: {{ cancel_url }}",
+        "appointment_moved": "Appointment {{ reference }} moved to {{ when }}, {{ location }}."
+        " Move: {{ move_url }} Cancel: {{ cancel_url }}",
+        "appointment_cancelled": "Appointment {{ reference }} on {{ when }} is cancelled.",
+        "appointment_reminder": "Reminder: appointment {{ when }}, {{ location }}. Move:"
+        " {{ move_url }} Cancel: {{ cancel_url }}",
+    },
+}
+for _language, _texts in _SMS_APPOINTMENT.items():
+    SMS_DEFAULTS[_language].update({event: Text("", body) for event, body in _texts.items()})
 
 
 def placeholders(text: str) -> list[str]:

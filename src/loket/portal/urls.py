@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loket.portal import apply, login, my_cases, preferences, views
+from loket.portal import appointments, apply, login, my_cases, preferences, views
 
 app_name = "portal"
 urlpatterns = [
@@ -34,4 +34,11 @@ urlpatterns = [
         my_cases.case_document,
         name="mijn_case_document",
     ),
+    path("afspraak/", appointments.start, name="appointment_start"),
+    path("afspraak/tijd", appointments.choose_time, name="appointment_time"),
+    path("afspraak/gegevens", appointments.details, name="appointment_details"),
+    path("afspraak/bevestigd/<uuid:uuid>", appointments.done, name="appointment_done"),
+    path("afspraak/annuleren/<str:token>", appointments.cancel, name="appointment_cancel"),
+    path("afspraak/verzetten/<str:token>", appointments.move, name="appointment_move"),
+    path("mijn/afspraken", appointments.mine, name="mijn_appointments"),
 ]

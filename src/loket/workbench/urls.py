@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from loket.workbench import (
+    counter_figures,
     contact_requests,
     contacts,
     decisions,
@@ -16,6 +17,7 @@ from loket.workbench.forms import StaffLoginForm
 app_name = "workbench"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("afspraken/cijfers", counter_figures.figures, name="counter_figures"),
     path(
         "inloggen",
         auth_views.LoginView.as_view(
