@@ -164,14 +164,12 @@ class Busy:
     def __init__(
         self, desks: Sequence[int], start: datetime, end: datetime, *, ignore: int | None = None
     ) -> None:
-        rows = (
-            Appointment.objects.filter(
-                desk_id__in=desks, status__in=HOLDING, starts_at__lt=end, ends_at__gt=start
-            )
-            .exclude(pk=ignore)
-            .order_by("starts_at")
-            .values_list("desk_id", "starts_at", "ends_at")
+        holding = Appointment.objects.filter(
+            desk_id__in=desks, status__in=HOLDING, starts_at__lt=end, ends_at__gt=start
         )
+        if ignore is not None:
+            holding = holding.exclude(pk=ignore)
+        rows = holding.order_by("starts_at").values_list("desk_id", "starts_at", "ends_at")
         starts: dict[int, list[datetime]] = defaultdict(list)
         ends: dict[int, list[datetime]] = defaultdict(list)
         for desk, begins, finishes in rows:

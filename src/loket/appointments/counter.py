@@ -314,4 +314,4 @@ def display_state(
         .order_by("-called_at")
         .values_list("code", "desk__name", "called_at")[:size]
     )
-    return [Called(code, desk or "", called_at) for code, desk, called_at in rows]
+    return [Called(code, desk or "", called_at) for code, desk, called_at in rows if called_at]

@@ -45,4 +45,4 @@ def invitation(appointment: Appointment) -> str:
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     calendar.add_component(event)
     calendar.add_missing_timezones()
-    return calendar.to_ical().decode()
+    return str(calendar.to_ical().decode())

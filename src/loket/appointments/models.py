@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loket.catalogue.models import Channel, Product
 from loket.parties.models import Person
-from loket.tenancy.models import Municipality, TenantOwned, TenantQuerySet
+from loket.tenancy.models import Municipality, TenantOwned
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -85,8 +85,6 @@ class Location(TenantOwned):
         help_text=_("Appointments start on this grid and last a whole number of slots"),
     )
     is_active = models.BooleanField(_("active"), default=True)
-
-    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("location")

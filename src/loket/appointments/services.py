@@ -201,13 +201,10 @@ def _coming(person: Person, now: datetime) -> Q:
     return same & Q(status=Appointment.Status.BOOKED, starts_at__gt=now)
 
 
-def _check_limit(municipality: Municipality, person: Person, now: datetime, ignore: int | None):  # type: ignore[no-untyped-def]
+def _check_limit(municipality: Municipality, person: Person, now: datetime) -> None:
     limit = rules_for(municipality).per_person_limit
     count = (
-        Appointment.objects.filter(municipality=municipality)
-        .filter(_coming(person, now))
-        .exclude(pk=ignore)
-        .count()
+        Appointment.objects.filter(municipality=municipality).filter(_coming(person, now)).count()
     )
     if count >= limit:
         raise OverLimit(
@@ -366,7 +363,7 @@ def appointment_book(
         elif person.municipality_id != municipality.pk:
             raise AppointmentRefused(_("This resident belongs to another municipality."))
         locked = _lock_location(location)
-        _check_limit(municipality, person, now, None)
+        _check_limit(municipality, person, now)
         desk = free_desk(
             location=locked, need=need, starts_at=starts_at, ends_at=ends_at, ignore=None
         )
