@@ -30,6 +30,15 @@ from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _messages_in_english() -> object:
+    """The refusals are matched in English here; the Dutch ones are checked where it matters."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=AMSTERDAM)
 ANNA = Resident(surname="Jansen", first_name="Anna", email="anna@example.org")
 

@@ -31,6 +31,15 @@ from tests.factories import StaffFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _messages_in_english() -> object:
+    """The refusals are matched in English here; the Dutch ones are checked where it matters."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def at(hour: int, minute: int = 0, day: int = 8) -> datetime:
     return datetime(2026, 12, day, hour, minute, tzinfo=AMSTERDAM)
 
