@@ -153,7 +153,8 @@ def test_a_failing_job_does_not_stop_the_others(town: Any) -> None:
 
 
 def test_every_app_registers_its_own_jobs_with_the_scheduler() -> None:
-    """The scheduler in notifications knows no domain: cases, contacts and the portal add their
+    """The scheduler in notifications knows no domain: cases, contacts, appointments and the
+    portal add their
     jobs in their ``AppConfig.ready``, and the worker runs what was registered."""
     assert {job.name: job.run.__module__ for job in registered_jobs()} == {
         "at_risk_warnings": "loket.cases.jobs",
@@ -161,4 +162,6 @@ def test_every_app_registers_its_own_jobs_with_the_scheduler() -> None:
         "end_expired_suspensions": "loket.cases.jobs",
         "overdue_callbacks": "loket.contacts.jobs",
         "clean_drafts": "loket.portal.jobs",
+        "appointment_reminders": "loket.appointments.jobs",
+        "appointment_no_shows": "loket.appointments.jobs",
     }
