@@ -16,6 +16,7 @@ from loket.accounts.models import Role
 from loket.cases.models import Case
 from loket.cases.services import case_add_document
 from loket.organisation.models import Partner
+from tests.appointments.conftest import make_location
 from tests.factories import PersonFactory, StaffFactory, make_case
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,31 @@ def test_every_operation_in_the_openapi_document(
         state["uuid"] = body["uuid"]
         return response
 
+    make_location(municipality_a)
+
+    def available() -> Any:
+        response = APIClient().get(
+            "/api/v1/appointments/availability", {"municipality": "aadorp", "products": "paspoort"}
+        )
+        state["slots"] = response.json()["slots"]
+        return response
+
+    def book() -> Any:
+        slot = state["slots"][0]
+        response = APIClient().post(
+            "/api/v1/appointments",
+            {
+                "municipality": "aadorp",
+                "products": [{"product": "paspoort", "persons": 1}],
+                "location": slot["location"],
+                "start": slot["start"],
+                "resident": {"surname": "Visser", "email": "visser@example.org"},
+            },
+            format="json",
+        )
+        state["appointment"] = response.json()["uuid"]
+        return response
+
     calls: dict[str, Callable[[], Any]] = {
         "cases_create": create,
         "cases_list": lambda: api.get(
@@ -126,9 +152,21 @@ def test_every_operation_in_the_openapi_document(
         "wegwijzer": lambda: APIClient().get(
             "/api/v1/wegwijzer", {"q": "ik ben verhuisd", "municipality": "aadorp"}
         ),
+        # Appointments (tests/api/test_appointments_api.py has the details): a website asks
+        # for free times and books; staff move and cancel without the resident's token.
+        "appointments_availability": available,
+        "appointments_create": book,
+        "appointments_move": lambda: api.post(
+            f"/api/v1/appointments/{state['appointment']}/move",
+            {"start": state["slots"][1]["start"]},
+            format="json",
+        ),
+        "appointments_cancel": lambda: api.post(
+            f"/api/v1/appointments/{state['appointment']}/cancel", {}, format="json"
+        ),
     }
     assert sorted(calls) == sorted(operations), "every documented operation needs a call here"
-    expected = {"cases_create": 201, "cases_documents_create": 201}
+    expected = {"cases_create": 201, "cases_documents_create": 201, "appointments_create": 201}
     for operation_id in calls:  # in the order written above
         if operation_id == "cases_documents_list":
             state["doc"] = state["documents"]

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
-from loket.api import views
+from loket.api import appointments, views
 
 app_name = "api"
 urlpatterns = [
@@ -16,6 +16,22 @@ urlpatterns = [
     ),
     path("cases", views.CaseCollection.as_view(), name="cases"),
     path("wegwijzer", views.Wegwijzer.as_view(), name="wegwijzer"),
+    path(
+        "appointments/availability",
+        appointments.Availability.as_view(),
+        name="appointment-availability",
+    ),
+    path("appointments", appointments.AppointmentCollection.as_view(), name="appointments"),
+    path(
+        "appointments/<uuid:uuid>/cancel",
+        appointments.AppointmentCancel.as_view(),
+        name="appointment-cancel",
+    ),
+    path(
+        "appointments/<uuid:uuid>/move",
+        appointments.AppointmentMove.as_view(),
+        name="appointment-move",
+    ),
     path("cases/<uuid:uuid>", views.CaseDetail.as_view(), name="case"),
     path("cases/<uuid:uuid>/status", views.CaseStatusChange.as_view(), name="case-status"),
     path("cases/<uuid:uuid>/result", views.CaseResult.as_view(), name="case-result"),
