@@ -18,6 +18,7 @@ from loket.catalogue.models import Channel, Product
 from loket.catalogue.services import catalogue_load
 from loket.contacts.models import Contact, ContactRequest
 from loket.contacts.services import request_deadline
+from loket.demo.appointments import create_demo_appointments
 from loket.demo.faces import load_demo_faces
 from loket.demo.knowledge import create_demo_articles
 from loket.demo.people import (
@@ -140,6 +141,7 @@ def load_demo(*, seed: int = 2026, now: datetime | None = None) -> dict[str, int
         made["default_notices"] = _create_default_notices(municipality, users["behandelaar"])
         for key, value in {"residents": len(persons), **made}.items():
             counts[key] = counts.get(key, 0) + value
+    counts.update(create_demo_appointments([m for _, m in municipalities], rng=rng, now=now))
     return counts
 
 
