@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import ForeignKey, ManyToManyField, Q, QuerySet
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from loket.accounts.admin_access import RoleTableAdmin, RoleTableInline
 from loket.accounts.permissions import Action, permitted
@@ -215,9 +216,23 @@ class AppointmentLineInline(admin.TabularInline[AppointmentLine, Appointment]):
         return False
 
 
+class _AtTheCounter(_ReadOnly[_M]):
+    """The location and the desk as columns: the desk by its own name (its ``str`` repeats the
+    location)."""
+
+    @admin.display(description=_("location"), ordering="location__name")
+    def location_name(self, obj: Appointment | Ticket) -> str:
+        return obj.location.name
+
+    @admin.display(description=_("desk"), ordering="desk__name")
+    def desk_name(self, obj: Appointment | Ticket) -> str:
+        return obj.desk.name if obj.desk is not None else ""
+
+
 @admin.register(Appointment)
-class AppointmentAdmin(_ReadOnly[Appointment]):
-    list_display = ["reference", "starts_at", "location", "desk", "status", "channel"]
+class AppointmentAdmin(_AtTheCounter[Appointment]):
+    list_display = ["reference", "starts_at", "location_name", "desk_name", "status", "channel"]
+    ordering = ["-starts_at"]
     list_filter = [
         ("location", admin.RelatedOnlyFieldListFilter),
         "status",
@@ -246,8 +261,17 @@ class AppointmentAdmin(_ReadOnly[Appointment]):
 
 
 @admin.register(Ticket)
-class TicketAdmin(_ReadOnly[Ticket]):
-    list_display = ["code", "day", "location", "status", "desk", "checked_in_at", "called_at"]
+class TicketAdmin(_AtTheCounter[Ticket]):
+    list_display = [
+        "code",
+        "day",
+        "location_name",
+        "status",
+        "desk_name",
+        "checked_in_at",
+        "called_at",
+    ]
+    ordering = ["-day", "-number"]
     list_filter = [("location", admin.RelatedOnlyFieldListFilter), "status", "day"]
     list_select_related = ["location", "desk"]
     date_hierarchy = "day"
