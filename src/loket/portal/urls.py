@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loket.portal import appointments, apply, login, my_cases, preferences, views
+from loket.portal import apply, appointments, login, my_cases, preferences, views
 
 app_name = "portal"
 urlpatterns = [
@@ -38,7 +38,20 @@ urlpatterns = [
     path("afspraak/tijd", appointments.choose_time, name="appointment_time"),
     path("afspraak/gegevens", appointments.details, name="appointment_details"),
     path("afspraak/bevestigd/<uuid:uuid>", appointments.done, name="appointment_done"),
+    path(
+        "afspraak/bevestigd/<uuid:uuid>/afspraak.ics",
+        appointments.calendar_file,
+        name="appointment_ics",
+    ),
     path("afspraak/annuleren/<str:token>", appointments.cancel, name="appointment_cancel"),
     path("afspraak/verzetten/<str:token>", appointments.move, name="appointment_move"),
     path("mijn/afspraken", appointments.mine, name="mijn_appointments"),
+    path(
+        "mijn/afspraken/<uuid:uuid>/annuleren",
+        appointments.mine_cancel,
+        name="mijn_appointment_cancel",
+    ),
+    path(
+        "mijn/afspraken/<uuid:uuid>/verzetten", appointments.mine_move, name="mijn_appointment_move"
+    ),
 ]
