@@ -9,16 +9,20 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, get_resolver, reverse
+from django.utils import timezone
 
 from loket.accounts.models import Role
+from loket.appointments.models import Appointment, Ticket
 from loket.cases.models import CaseNote
 from loket.cases.services import case_add_document
 from loket.catalogue.models import Product
 from loket.contacts.models import Contact
 from loket.contacts.services import Receiver, contact_register
 from loket.knowledge.models import Article
+from loket.lib.calendar import local_date
 from loket.organisation.models import Partner, Team
 from loket.parties.models import Organisation
+from tests.appointments.conftest import make_location
 from tests.factories import ContactFactory, PersonFactory, StaffFactory, make_case
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +53,36 @@ RECORD_URLS: dict[str, tuple[str, Any]] = {
         "post",
         lambda r: {"uuid": r["request"].uuid, "action": "afsluiten"},
     ),
+    "workbench:appointment_new": ("get", lambda r: {"uuid": r["person"].uuid}),
+    "workbench:appointment_move": ("get", lambda r: {"uuid": r["appointment"].uuid}),
+    "workbench:appointment_cancel": ("post", lambda r: {"uuid": r["appointment"].uuid}),
+    "workbench:counter_day": ("get", lambda r: {"location": r["location"].uuid}),
+    "workbench:counter_check_in": (
+        "post",
+        lambda r: {"location": r["location"].uuid, "appointment": r["appointment"].uuid},
+    ),
+    "workbench:counter_desk": (
+        "get",
+        lambda r: {"location": r["location"].uuid, "desk": r["ticket"].desk_id},
+    ),
+    "workbench:counter_desk_action": (
+        "post",
+        lambda r: {
+            "location": r["location"].uuid,
+            "desk": r["ticket"].desk_id,
+            "action": "oproepen",
+        },
+    ),
+}
+
+# Record URLs that are public by design: the waiting-room screen, keyed by the location's uuid,
+# shows ticket numbers and desks only (test_the_display_shows_code_and_desk_and_never_the_name).
+PUBLIC_URLS = ["workbench:counter_display"]
+
+# Pages of the counter and of booking need the role's counter or book action, which an
+# administrator lacks: their own-municipality check is made by a front-office agent.
+FRONT_OFFICE_URLS = {
+    name for name in RECORD_URLS if "appointment" in name or name.startswith("workbench:counter")
 }
 
 
@@ -64,7 +98,7 @@ def _workbench_patterns() -> list[str]:
 
 
 def test_every_record_url_is_covered() -> None:
-    assert sorted(_workbench_patterns()) == sorted(RECORD_URLS)
+    assert sorted(_workbench_patterns()) == sorted([*RECORD_URLS, *PUBLIC_URLS])
 
 
 def _records(
@@ -110,7 +144,37 @@ def _records(
         actor=clerk,
         reasoning=f"Besluit voor {surname}.",
     )
+    location = make_location(municipality, name=f"Stadswinkel {surname}")
+    now = timezone.now()
+    appointment = Appointment.objects.create(
+        municipality=municipality,
+        reference=f"AFS-{municipality.slug[:6].upper()}",
+        location=location,
+        desk=location.desks.get(name="Balie 1"),
+        starts_at=now,
+        ends_at=now + dt.timedelta(minutes=20),
+        channel="telefoon",
+        person=person,
+        created_at=now,
+    )
+    appointment.lines.create(product=Product.objects.get(slug="paspoort"), persons=1)
+    ticket = Ticket.objects.create(
+        municipality=municipality,
+        location=location,
+        day=local_date(now),
+        number=1,
+        code="W001",
+        person=person,
+        product=Product.objects.get(slug="paspoort"),
+        status=Ticket.Status.CALLED,
+        desk=location.desks.get(name="Balie 3"),
+        checked_in_at=now,
+        called_at=now,
+    )
     return {
+        "location": location,
+        "appointment": appointment,
+        "ticket": ticket,
         "decision": decision,
         "case": case,
         "person": person,
@@ -144,7 +208,12 @@ def test_staff_of_other_municipality_gets_404(
     admin_b = StaffFactory.create(
         username="admin-b", role=Role.ADMINISTRATOR, municipalities=[municipality_b]
     )
-    client.force_login(admin_b)
+    insider = admin_b
+    if url_name in FRONT_OFFICE_URLS:
+        insider = StaffFactory.create(
+            username="agent-b", role=Role.FRONT_OFFICE, municipalities=[municipality_b]
+        )
+    client.force_login(insider)
     own = _request(client, url_name, records_b)
     assert own.status_code in (200, 302)
     binary = ("workbench:case_document", "workbench:decision_action")  # a file, a PDF

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from loket.accounts.models import User
 from loket.accounts.requests import StaffRequest
+from loket.appointments.services import appointments_of
 from loket.cases.models import Case
 from loket.contacts import selectors
 from loket.contacts.models import Contact, ContactRequest
@@ -86,6 +87,7 @@ def person_detail(request: StaffRequest, uuid: UUID) -> HttpResponse:
             "cases": cases,
             "contacts": contacts,
             "requests": requests,
+            "appointments": appointments_of(person),
             "question": question,
             "answers": selectors.articles_for_person(person, question) if question else None,
             "channel": channel,

@@ -2,9 +2,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from loket.workbench import (
-    counter_figures,
     contact_requests,
     contacts,
+    counter,
+    counter_figures,
     decisions,
     knowledge,
     letters,
@@ -43,6 +44,23 @@ urlpatterns = [
     path("personen/<uuid:uuid>", parties.person_detail, name="person_detail"),
     path("personen/<uuid:uuid>/wijzigen", parties.person_edit, name="person_edit"),
     path("personen/<uuid:uuid>/beantwoord", contacts.person_answer, name="person_answer"),
+    path("personen/<uuid:uuid>/afspraak", counter.appointment_new, name="appointment_new"),
+    path("afspraken/<uuid:uuid>/verplaatsen", counter.appointment_move, name="appointment_move"),
+    path("afspraken/<uuid:uuid>/annuleren", counter.appointment_cancel, name="appointment_cancel"),
+    path("balie/", counter.counter_index, name="counter_index"),
+    path("balie/<uuid:location>/", counter.counter_day, name="counter_day"),
+    path(
+        "balie/<uuid:location>/inchecken/<uuid:appointment>",
+        counter.counter_check_in,
+        name="counter_check_in",
+    ),
+    path("balie/<uuid:location>/balie/<int:desk>/", counter.counter_desk, name="counter_desk"),
+    path(
+        "balie/<uuid:location>/balie/<int:desk>/<slug:action>",
+        counter.counter_desk_action,
+        name="counter_desk_action",
+    ),
+    path("scherm/<uuid:location>", counter.counter_display, name="counter_display"),
     path("organisaties/nieuw", parties.organisation_new, name="organisation_new"),
     path("organisaties/<uuid:uuid>", parties.organisation_detail, name="organisation_detail"),
     path("contacten/nieuw", contacts.contact_new, name="contact_new"),
