@@ -190,9 +190,13 @@ class Appointment(TenantOwned):
         NO_SHOW = "no_show", _("did not come")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    reference = models.CharField(_("reference"), max_length=20, unique=True)
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="appointments")
-    desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="appointments")
+    reference = models.CharField(_("appointment number"), max_length=20, unique=True)
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("location")
+    )
+    desk = models.ForeignKey(
+        Desk, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("desk")
+    )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     status = models.CharField(
@@ -288,7 +292,9 @@ class Ticket(TenantOwned):
         NO_SHOW = "no_show", _("did not come when called")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="tickets")
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("location")
+    )
     day = models.DateField(_("day"))
     number = models.PositiveIntegerField()
     code = models.CharField(_("ticket"), max_length=10)
