@@ -212,6 +212,10 @@ def test_nothing_free_says_so_with_the_contact(client: Any, town: Any, passport:
     english(client)
     town.phone = "14 0999"
     town.save()
+    start = client.get(url("appointment_start", town)).content.decode()
+    assert "You cannot make an appointment online with Stad at the moment." in start
+    assert "14 0999" in start
+    make_location(town, weekdays=())  # takes passports, but is never open
     page = client.get(url("appointment_time", town), {"p": "paspoort:1"}).content.decode()
     assert "There is no free time in the coming weeks" in page
     assert "14 0999" in page
@@ -362,6 +366,7 @@ def test_another_municipality_cannot_book_at_a_location_that_does_not_serve_it(
     client: Any, town: Any, passport: Any, municipality_b: Any
 ) -> None:
     english(client)
+    make_location(town)
     elsewhere = make_location(municipality_b, name="Elders")
     response = client.get(
         url("appointment_details", town) + "?" + slot_query(elsewhere, TEN, "paspoort:1")

@@ -128,8 +128,19 @@ def _enter(request: MunicipalityRequest, municipality: str) -> Municipality:
 
 
 def bookable_products(municipality: Municipality) -> list[Product]:
-    """The products offered here that are made by appointment, by name."""
-    found = Product.objects.offered_in(municipality).filter(appointment_minutes__isnull=False)
+    """The products offered here that are made by appointment and that a desk at one of the
+    locations serving the municipality takes (others would only ever find no free time), by
+    name."""
+    served = {
+        product.pk
+        for location in serving_locations(municipality)
+        for desk in location.desks.all()
+        if desk.is_active
+        for product in desk.products.all()
+    }
+    found = Product.objects.offered_in(municipality).filter(
+        appointment_minutes__isnull=False, pk__in=served
+    )
     return sorted(found, key=lambda product: product.name.lower())
 
 
@@ -236,6 +247,7 @@ class SlotLink:
 class DayTimes:
     day: date
     links: list[SlotLink]
+    first: bool = False  # the first day with free times: shown opened
 
 
 @dataclass(frozen=True)
@@ -309,6 +321,7 @@ def _time_table(
     table = []
     for location in shown:
         here = [slot for slot in slots if slot.location.pk == location.pk]
+        first_free = local_date(here[0].starts_at) if here else None
         table.append(
             LocationTimes(
                 location,
@@ -316,6 +329,7 @@ def _time_table(
                     DayTimes(
                         day,
                         [SlotLink(s, href(s)) for s in here if local_date(s.starts_at) == day],
+                        first=day == first_free,
                     )
                     for day in days
                 ],
@@ -459,13 +473,16 @@ class DetailsForm(forms.Form):
         label=gettext_lazy("E-mail address"),
         required=False,
         max_length=254,
+        help_text=gettext_lazy("Fill in an e-mail address or a mobile number, or both."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = forms.CharField(
         label=gettext_lazy("Mobile number"),
         required=False,
         max_length=30,
-        help_text=gettext_lazy("We send the confirmation by e-mail, or else by text message."),
+        help_text=gettext_lazy(
+            "Without an e-mail address we send the confirmation by text message."
+        ),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     language = forms.ChoiceField(
