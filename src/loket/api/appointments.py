@@ -46,8 +46,6 @@ MAX_DAYS = 90
 PROBLEM = OpenApiResponse(ProblemSerializer, description="Problem (RFC 9457)")
 ERRORS = {code: PROBLEM for code in (400, 404, 429)}
 CHANGE_ERRORS = {code: PROBLEM for code in (400, 403, 404, 409, 410, 422, 429)}
-# Channels staff may book through the API (a resident's own booking is always ``web``).
-STAFF_CHANNELS = [Channel.WEB, Channel.PHONE, Channel.COUNTER, Channel.APP]
 
 
 # --- Shapes ---------------------------------------------------------------------------------
@@ -151,8 +149,9 @@ class BookSerializer(serializers.Serializer[dict[str, Any]]):
         help_text=gettext_lazy("A start from the availability; without offset: Europe/Amsterdam.")
     )
     resident = ResidentSerializer()
+    # The channels of cases too (one enum in the document); a resident's own booking is web.
     channel = serializers.ChoiceField(
-        choices=STAFF_CHANNELS,
+        choices=Channel.choices,
         required=False,
         help_text=gettext_lazy("Staff only: how the resident asked (default web)."),
     )
