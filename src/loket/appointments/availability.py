@@ -274,11 +274,17 @@ def _location_slots(
 
 
 def nearest_per_location(
-    *, municipality: Municipality, need: Need, days: int = 28, now: datetime | None = None
+    *,
+    municipality: Municipality,
+    need: Need,
+    days: int = 28,
+    now: datetime | None = None,
+    ignore: int | None = None,
 ) -> list[Slot]:
-    """The first free slot at each location, nearest first: what the booking page offers on top."""
+    """The first free slot at each location, nearest first: what the booking page offers on top.
+    ``ignore``: the appointment being moved, whose own time counts as free."""
     first: dict[int, Slot] = {}
-    for slot in free_slots(municipality=municipality, need=need, days=days, now=now):
+    for slot in free_slots(municipality=municipality, need=need, days=days, now=now, ignore=ignore):
         first.setdefault(slot.location.pk, slot)
     return sorted(first.values(), key=lambda slot: slot.starts_at)
 

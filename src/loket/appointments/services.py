@@ -256,9 +256,7 @@ def _notify(appointment: Appointment, event: str, tokens: dict[str, str], key: s
     municipality = appointment.municipality
     with translation.override(appointment.language):
         lines = list(appointment.lines.select_related("product"))
-        bring = sorted(
-            {need for line in lines for need in line.product.needs if not _is_the_appointment(need)}
-        )
+        bring = bring_list(appointment)
         context = {
             "reference": appointment.reference,
             "when": when_text(appointment.starts_at),
@@ -279,6 +277,17 @@ def _notify(appointment: Appointment, event: str, tokens: dict[str, str], key: s
         dedupe_key=key,
         attachment=attachment,
     )
+
+
+def bring_list(appointment: Appointment) -> list[str]:
+    """What to bring, from the products' texts in the active language, each once, without the
+    appointment itself: what the confirmation, the reminder and the pages list."""
+    found: list[str] = []
+    for line in appointment.lines.all():
+        for need in line.product.needs:
+            if not _is_the_appointment(need) and need not in found:
+                found.append(need)
+    return found
 
 
 def _is_the_appointment(need: str) -> bool:

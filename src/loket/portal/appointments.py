@@ -48,11 +48,11 @@ from loket.appointments.models import Appointment, Location
 from loket.appointments.services import (
     MAX_PERSONS,
     Resident,
-    _is_the_appointment,
     appointment_book,
     appointment_cancel,
     appointment_move,
     appointments_of,
+    bring_list,
     need_for,
     slot_refusal,
     token_appointment,
@@ -767,16 +767,6 @@ def _own_appointment(request: HttpRequest, municipality: Municipality, uuid: UUI
     if person is not None and found.person_id == person.pk:
         return found
     raise Http404("not this visitor's appointment")
-
-
-def bring_list(appointment: Appointment) -> list[str]:
-    """What to bring, from the products' texts, without the appointment itself."""
-    found: list[str] = []
-    for line in appointment.lines.all():
-        for need in line.product.needs:
-            if not _is_the_appointment(need) and need not in found:
-                found.append(need)
-    return found
 
 
 def _lines(appointment: Appointment) -> list[str]:
