@@ -522,6 +522,8 @@ def _desk_page(
     waiting = Ticket.objects.filter(
         location=place, day=local_date(timezone.now()), status=Ticket.Status.WAITING
     ).count()
+    if current is not None and current.person_id is not None:
+        form.fields.pop("inwoner", None)  # the resident is known: nothing to pick
     return render(
         request,
         "workbench/counter_desk.html",
@@ -587,7 +589,6 @@ def counter_desk_action(
                     "inwoner" if refused.field == "person" else None, str(refused.message)
                 )
             else:
-                messages.success(request, _("Ticket %(code)s is finished.") % {"code": done.code})
                 return redirect(f"{back}?{urlencode({'klaar': str(done.uuid)})}")
         return _desk_page(request, place, chosen, form, status=400)
     try:

@@ -130,7 +130,7 @@ class WalkInForm(ResidentPickMixin, forms.Form):
         label=_("Resident (BSN or name)"),
         required=False,
         max_length=100,
-        help_text=_("Optional: the ticket is then in their name."),
+        help_text=_("The ticket is then in their name."),
     )
     persoon = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
