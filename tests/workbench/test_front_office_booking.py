@@ -165,6 +165,8 @@ def test_a_taken_slot_offers_the_next_free_times(
         ),
         ({"kanaal": "telefoon", "p{passport}": "1", "slot": "{location}_1796634300"}, "every 10"),
         ({"kanaal": "telefoon", "p{passport}": "1", "slot": "{location}_1796644800"}, "13:00"),
+        ({"kanaal": "telefoon", "p{passport}": "1", "slot": "{location}_99999999999"}, "a time."),
+        ({"kanaal": "telefoon", "p{passport}": "1", "slot": "{location}_1_2"}, "a time."),
         ({"kanaal": "fax", "p{passport}": "1", "slot": "x"}, "Select a valid choice"),
     ],
 )

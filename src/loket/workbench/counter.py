@@ -178,7 +178,8 @@ def _chosen_slot(params: QueryDict, municipality: Municipality) -> tuple[Locatio
     municipality, or None."""
     location_id, _sep, stamp = (params.get("slot") or "").partition("_")
     pk, seconds = parse_id(location_id), parse_id(stamp)
-    if pk is None or seconds is None or seconds > 2**40:
+    # A time past the year 3000 is no slot (and past 9999 no datetime at all).
+    if pk is None or seconds is None or seconds > 2**35:
         return None
     location = next((loc for loc in serving_locations(municipality) if loc.pk == pk), None)
     if location is None:
