@@ -143,19 +143,13 @@ def slot_value(slot: Slot) -> str:
 def _slot_choice(
     municipality: Municipality, need: Need, params: QueryDict, *, ignore: int | None = None
 ) -> SlotChoice:
-    locations = serving_locations(municipality)
     choice = SlotChoice(
-        nearest=[] if ignore else nearest_per_location(municipality=municipality, need=need),
-        locations=locations,
+        nearest=nearest_per_location(municipality=municipality, need=need, ignore=ignore),
+        locations=serving_locations(municipality),
     )
-    if ignore:  # moving: the appointment itself does not hold a desk against its new time
-        first: dict[int, Slot] = {}
-        for slot in free_slots(municipality=municipality, need=need, ignore=ignore):
-            first.setdefault(slot.location.pk, slot)
-        choice.nearest = sorted(first.values(), key=lambda slot: slot.starts_at)
     choice.day = _day_param(params, "dag")
     wanted = id_param(params, "locatie")
-    choice.location = next((loc for loc in locations if loc.pk == wanted), None)
+    choice.location = next((loc for loc in choice.locations if loc.pk == wanted), None)
     if choice.day and choice.location:
         start, _end = _day_bounds(choice.day)
         choice.times = [
