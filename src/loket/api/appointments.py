@@ -198,6 +198,30 @@ def _location(location: Location) -> dict[str, Any]:
     return {"uuid": str(location.uuid), "name": location.name, "address": location.address}
 
 
+def _slot_rows(slots: list[Slot]) -> list[dict[str, Any]]:
+    """The free times as the answer lists them. Thousands for four weeks, on a grid that every
+    location shares (and one slot's end is another's start): each moment is written once."""
+    written: dict[datetime, str] = {}
+    places = {slot.location.pk: slot.location for slot in slots}
+    uuids = {pk: str(place.uuid) for pk, place in places.items()}
+
+    def moment(value: datetime) -> str:
+        text = written.get(value)
+        if text is None:
+            text = written[value] = _moment(value)
+        return text
+
+    return [
+        {
+            "location": uuids[slot.location.pk],
+            "start": moment(slot.starts_at),
+            "end": moment(slot.ends_at),
+            "free": slot.free,
+        }
+        for slot in slots
+    ]
+
+
 def _alternative(slot: Slot) -> dict[str, Any]:
     return {
         "location": _location(slot.location),
@@ -393,15 +417,7 @@ class Availability(_Public):
                     }
                     for place in sorted(locations, key=lambda p: _nearest_first(p, nearest))
                 ],
-                "slots": [
-                    {
-                        "location": str(slot.location.uuid),
-                        "start": _moment(slot.starts_at),
-                        "end": _moment(slot.ends_at),
-                        "free": slot.free,
-                    }
-                    for slot in slots
-                ],
+                "slots": _slot_rows(slots),
             }
         )
 
