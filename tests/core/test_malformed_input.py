@@ -57,6 +57,11 @@ KNOWN_PARAMETERS = [
     "scope", "municipality", "product", "status", "state", "assignee", "closed", "after",
     "q", "vraag", "page", "persoon", "organisatie", "artikel", "next", "dueState", "pageSize",
     "case", "cases", "back", "version", "channel", "article", "person", "submission_key",
+    # appointments: the resident's booking pages, the counter, the front office and the API
+    "p", "locatie", "vanaf", "tijd", "stap", "key", "aantal-paspoort", "verder", "dag", "balie",
+    "nummer", "inwoner", "persoon", "klaar", "ticket", "note", "kanaal", "slot", "products",
+    "from", "days", "location", "start", "token", "first_name", "surname", "email", "phone",
+    "language",
 ]  # fmt: skip
 
 MALFORMED = [
@@ -86,6 +91,9 @@ class World:
     request: Any
     article: Any
     product: Any
+    location: Any = None
+    appointment: Any = None
+    tokens: dict[str, str] = field(default_factory=dict)
     staff: dict[str, Any] = field(default_factory=dict)
 
 
@@ -138,7 +146,11 @@ def world(catalogue: None, settings: Any) -> World:
     worker.teams.set([team])
     lead = StaffFactory.create(username="w-lead", role=Role.TEAM_LEAD, municipalities=[town])
     lead.teams.set([team])
+    location, appointment, tokens = _an_appointment(town, person)
     return World(
+        location=location,
+        appointment=appointment,
+        tokens=tokens,
         town=town,
         other=other,
         case=case,
@@ -165,6 +177,33 @@ def world(catalogue: None, settings: Any) -> World:
             "other_town": StaffFactory.create(username="w-elders", municipalities=[other]),
         },
     )
+
+
+def _an_appointment(town: Any, person: Any) -> tuple[Any, Any, dict[str, str]]:
+    """A counter location of the town and a booked appointment with its mailed links."""
+    from loket.appointments.availability import Need, free_slots
+    from loket.appointments.services import appointment_book
+    from loket.notifications.models import OutboxMessage
+    from tests.appointments.conftest import make_location
+
+    location = make_location(town, weekdays=(0, 1, 2, 3, 4, 5, 6))
+    passport = Product.objects.get(slug="paspoort")
+    slot = free_slots(municipality=town, need=Need(((passport, 1),)), limit=1)[0]
+    appointment = appointment_book(
+        municipality=town,
+        lines=[(passport, 1)],
+        location=location,
+        starts_at=slot.starts_at,
+        person=person,
+    )
+    body = OutboxMessage.objects.get(event="appointment_booked").body_text
+    tokens = {
+        action: line.rsplit("/", 1)[1].strip()
+        for line in body.splitlines()
+        for action, word in (("move", "/verzetten/"), ("cancel", "/annuleren/"))
+        if word in line
+    }
+    return location, appointment, tokens
 
 
 # --- the URL patterns -----------------------------------------------------------------------
@@ -199,6 +238,10 @@ _UUID_OWNERS = [
     ("werkplek/verzoeken/", "request"),
     ("api/v1/cases/", "case"),
     ("<slug:municipality>/mijn/zaken/", "case"),
+    ("werkplek/afspraken/", "appointment"),
+    ("api/v1/appointments/", "appointment"),
+    ("<slug:municipality>/afspraak/bevestigd/", "appointment"),
+    ("<slug:municipality>/mijn/afspraken/", "appointment"),
 ]
 
 
@@ -209,6 +252,8 @@ def _actions(route: str) -> list[str]:
         return [*ACTIONS, "onbekend"]
     if route.startswith("werkplek/verzoeken/"):
         return ["toewijzen", "afsluiten", "onbekend"]
+    if route.startswith("werkplek/balie/"):
+        return ["oproepen", "aan-de-balie", "niet-verschenen", "afronden", "onbekend"]
     return ["onbekend"]
 
 
@@ -222,6 +267,14 @@ def valid_values(route: str, name: str, converter: str, world: World) -> list[st
         return [str(world.document.uuid)]
     if name == "action":
         return _actions(route)
+    if name == "location":
+        return [str(world.location.uuid)]
+    if name == "desk":
+        return [str(world.location.desks.first().pk)]
+    if name == "appointment":
+        return [str(world.appointment.uuid)]
+    if name == "token":
+        return [world.tokens["move" if "verzetten" in route else "cancel"]]
     if name == "uuid":
         for start, owner in _UUID_OWNERS:
             if route.startswith(start):
