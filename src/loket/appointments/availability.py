@@ -19,7 +19,7 @@ Atw calendar, and the rule is a dozen lines.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +35,7 @@ from loket.appointments.models import (
     Desk,
     ExceptionDay,
     Location,
+    OpeningHours,
 )
 from loket.catalogue.models import Product
 from loket.lib.calendar import AMSTERDAM, holidays, local_date
@@ -101,15 +102,30 @@ class Plan:
 
     @classmethod
     def load(cls, location: Location) -> Plan:
-        plan = cls(location)
-        for row in location.hours.all():
-            plan.hours.setdefault(row.weekday, []).append((row.opens, row.closes))
-        for exception in location.exceptions.all():
-            plan.exceptions.setdefault(exception.day, []).append(exception)
-        for desk in location.desks.all():
-            if desk.is_active:
-                plan.desks.append((desk.pk, frozenset(p.pk for p in desk.products.all())))
-        return plan
+        return cls.load_many([location])[0]
+
+    @classmethod
+    def load_many(cls, locations: Sequence[Location]) -> list[Plan]:
+        """The plans of several locations in three queries (hours, exceptions, which desk serves
+        which product), whatever their number of desks."""
+        plans = {location.pk: cls(location) for location in locations}
+        for location_id, weekday, opens, closes in OpeningHours.objects.filter(
+            location__in=plans
+        ).values_list("location_id", "weekday", "opens", "closes"):
+            plans[location_id].hours.setdefault(weekday, []).append((opens, closes))
+        for exception in ExceptionDay.objects.filter(location__in=plans):
+            plans[exception.location_id].exceptions.setdefault(exception.day, []).append(exception)
+        served: dict[tuple[int, int], set[int]] = defaultdict(set)
+        for location_id, desk_id, product_id in Desk.products.through.objects.filter(
+            desk__location__in=plans, desk__is_active=True
+        ).values_list("desk__location_id", "desk_id", "product_id"):
+            served[(location_id, desk_id)].add(product_id)
+        for (location_id, desk_id), products in sorted(served.items()):
+            plans[location_id].desks.append((desk_id, frozenset(products)))
+        for plan in plans.values():
+            for rows in plan.hours.values():
+                rows.sort()
+        return [plans[location.pk] for location in locations]
 
     def desks_for(self, need: Need) -> list[int]:
         return [pk for pk, products in self.desks if need.product_ids <= products]
@@ -164,8 +180,14 @@ class Busy:
     def __init__(
         self, desks: Sequence[int], start: datetime, end: datetime, *, ignore: int | None = None
     ) -> None:
+        # An appointment lies within one opening interval, so within a day: the lower bound on
+        # ``starts_at`` lets the (desk, starts_at) index skip the desk's past.
         holding = Appointment.objects.filter(
-            desk_id__in=desks, status__in=HOLDING, starts_at__lt=end, ends_at__gt=start
+            desk_id__in=desks,
+            status__in=HOLDING,
+            starts_at__lt=end,
+            starts_at__gt=start - timedelta(days=1),
+            ends_at__gt=start,
         )
         if ignore is not None:
             holding = holding.exclude(pk=ignore)
@@ -176,6 +198,9 @@ class Busy:
             starts[desk].append(begins)
             ends[desk].append(finishes)
         self._starts, self._ends = starts, ends
+
+    def taken(self, desk: int) -> Iterable[tuple[datetime, datetime]]:
+        return zip(self._starts.get(desk, ()), self._ends.get(desk, ()), strict=True)
 
     def free(self, desk: int, start: datetime, end: datetime) -> bool:
         # Appointments on one desk never overlap, so sorted by start they are sorted by end.
@@ -193,7 +218,6 @@ def serving_locations(municipality: Municipality) -> list[Location]:
         Location.objects.filter(is_active=True)
         .filter(Q(municipality=municipality) | Q(serves=municipality))
         .distinct()
-        .prefetch_related("hours", "exceptions", "desks__products")
         .order_by("name")
     )
 
@@ -207,9 +231,15 @@ class Window:
     last_day: date
 
     @classmethod
-    def at(cls, municipality: Municipality, now: datetime | None = None) -> Window:
+    def at(
+        cls,
+        municipality: Municipality,
+        now: datetime | None = None,
+        *,
+        rules: AppointmentSettings | None = None,
+    ) -> Window:
         now = now or timezone.now()
-        rules = rules_for(municipality)
+        rules = rules or rules_for(municipality)
         return cls(
             earliest=now + timedelta(hours=rules.earliest_hours),
             last_day=local_date(now) + timedelta(days=rules.latest_days),
@@ -237,40 +267,58 @@ def free_slots(
     if need.minutes <= 0 or last_day < first_day:
         return []
     found: list[Slot] = []
-    for location in locations if locations is not None else serving_locations(municipality):
-        found += _location_slots(location, need, begin, first_day, last_day, ignore)
+    chosen = locations if locations is not None else serving_locations(municipality)
+    for plan in Plan.load_many(chosen):
+        found += _location_slots(plan, need, begin, first_day, last_day, ignore)
     found.sort(key=lambda slot: (slot.starts_at, slot.location.name))
     return found[:limit] if limit else found
 
 
 def _location_slots(
-    location: Location,
+    plan: Plan,
     need: Need,
     begin: datetime,
     first_day: date,
     last_day: date,
     ignore: int | None,
 ) -> list[Slot]:
-    plan = Plan.load(location)
     desks = plan.desks_for(need)
     if not desks:
         return []
+    location = plan.location
     range_start = datetime.combine(first_day, datetime.min.time(), tzinfo=AMSTERDAM)
     range_end = datetime.combine(
         last_day + timedelta(days=1), datetime.min.time(), tzinfo=AMSTERDAM
     )
-    busy = Busy(desks, range_start, range_end, ignore=ignore)
-    found = []
+    candidates: list[tuple[datetime, datetime]] = []
     day = first_day
     while day <= last_day:
-        for begins, ends in plan.starts(day, need.minutes):
-            if begins < begin:
-                continue
-            free = sum(1 for desk in desks if busy.free(desk, begins, ends))
-            if free:
-                found.append(Slot(location, begins, ends, free))
+        candidates += [(b, e) for b, e in plan.starts(day, need.minutes) if b >= begin]
         day += timedelta(days=1)
-    return found
+    if not candidates:
+        return []
+    # Count per candidate start the desks an appointment blocks: a start ``b`` (lasting
+    # ``length``) is blocked by a taken interval (s, e) when s - length < b < e. The starts are
+    # sorted, so each taken interval marks one range of them (two bisections), instead of every
+    # start being checked against every desk.
+    starts = [b for b, _e in candidates]
+    length = candidates[0][1] - candidates[0][0]
+    blocked = [0] * len(candidates)
+    busy = Busy(desks, range_start, range_end, ignore=ignore)
+    for desk in desks:
+        marked: set[int] = set()
+        for taken_start, taken_end in busy.taken(desk):
+            low = bisect_right(starts, taken_start - length)
+            high = bisect_left(starts, taken_end)
+            marked.update(range(low, high))
+        for index in marked:
+            blocked[index] += 1
+    total = len(desks)
+    return [
+        Slot(location, b, e, total - blocked[index])
+        for index, (b, e) in enumerate(candidates)
+        if blocked[index] < total
+    ]
 
 
 def nearest_per_location(
@@ -290,11 +338,17 @@ def nearest_per_location(
 
 
 def free_desk(
-    *, location: Location, need: Need, starts_at: datetime, ends_at: datetime, ignore: int | None
+    *,
+    location: Location,
+    need: Need,
+    starts_at: datetime,
+    ends_at: datetime,
+    ignore: int | None,
+    plan: Plan | None = None,
 ) -> Desk | None:
     """A desk of ``location`` serving ``need`` that is free from ``starts_at`` to ``ends_at``;
     the caller holds the location's lock."""
-    plan = Plan.load(location)
+    plan = plan or Plan.load(location)
     desks = plan.desks_for(need)
     busy = Busy(desks, starts_at, ends_at, ignore=ignore)
     for pk in desks:

@@ -39,6 +39,7 @@ from loket.appointments.errors import AppointmentRefused, OverLimit, SlotTaken, 
 from loket.appointments.models import (
     Appointment,
     AppointmentLine,
+    AppointmentSettings,
     AppointmentToken,
     Location,
 )
@@ -123,13 +124,16 @@ def slot_refusal(
     need: Need,
     starts_at: datetime,
     now: datetime | None = None,
+    plan: Plan | None = None,
+    rules: AppointmentSettings | None = None,
 ) -> tuple[datetime, str]:
     """``(ends_at, "")`` when ``starts_at`` is a time this location could take ``need`` (open,
     on the grid, long enough, within the booking window); else ``(starts_at, why)``, the
-    resident's message. Whether a desk is still free is checked under the lock."""
+    resident's message. Whether a desk is still free is checked under the lock. ``plan`` and
+    ``rules``: the location's plan and the municipality's rules, when the caller has them."""
     now = now or timezone.now()
-    window = Window.at(municipality, now)
-    rules = rules_for(municipality)
+    rules = rules or rules_for(municipality)
+    window = Window.at(municipality, now, rules=rules)
     local = starts_at.astimezone(AMSTERDAM)
     day = local.date()
     if starts_at < now:
@@ -150,7 +154,7 @@ def slot_refusal(
         return starts_at, _("This location does not take appointments for %(municipality)s.") % {
             "municipality": municipality.name
         }
-    plan = Plan.load(location)
+    plan = plan or Plan.load(location)
     if not plan.desks_for(need):
         return starts_at, _("%(location)s does not offer %(products)s in one appointment.") % {
             "location": location.name,
@@ -188,24 +192,31 @@ def _lock_location(location: Location) -> Location:
     return Location.objects.select_for_update().get(pk=location.pk)
 
 
-def _coming(person: Person, now: datetime) -> Q:
-    """The coming appointments of this resident: the same person, or one with the same e-mail
-    address or mobile number (a resident booking twice without logging in)."""
-    same = Q(person=person)
+def _same_resident(person: Person) -> list[int]:
+    """The persons that are this resident for the limit: the same person, or one with the same
+    e-mail address, mobile number or BSN (a resident booking twice without logging in). Looked
+    up first, by the indexed columns, so the count below is an index scan per person."""
+    same = Q(pk=person.pk)
     if person.email:
-        same |= Q(person__email__iexact=person.email)
+        same |= Q(email__iexact=person.email)
     if person.phone:
-        same |= Q(person__phone=person.phone)
+        same |= Q(phone=person.phone)
     if person.bsn:
-        same |= Q(person__bsn=person.bsn)
-    return same & Q(status=Appointment.Status.BOOKED, starts_at__gt=now)
-
-
-def _check_limit(municipality: Municipality, person: Person, now: datetime) -> None:
-    limit = rules_for(municipality).per_person_limit
-    count = (
-        Appointment.objects.filter(municipality=municipality).filter(_coming(person, now)).count()
+        same |= Q(bsn=person.bsn)
+    return list(
+        Person.objects.filter(municipality_id=person.municipality_id)
+        .filter(same)
+        .values_list("pk", flat=True)
     )
+
+
+def _check_limit(
+    municipality: Municipality, person: Person, now: datetime, rules: AppointmentSettings
+) -> None:
+    limit = rules.per_person_limit
+    count = Appointment.objects.filter(
+        person_id__in=_same_resident(person), status=Appointment.Status.BOOKED, starts_at__gt=now
+    ).count()
     if count >= limit:
         raise OverLimit(
             ngettext(
@@ -230,16 +241,16 @@ def _digest(raw: str) -> str:
 def _new_tokens(appointment: Appointment, now: datetime) -> dict[str, str]:
     """Fresh single-use links for cancel and move; earlier ones stop working."""
     appointment.tokens.filter(used_at__isnull=True).update(used_at=now)
-    raw = {}
-    for action in AppointmentToken.Action:
-        token = secrets.token_urlsafe(24)
-        AppointmentToken.objects.create(
+    raw = {str(action): secrets.token_urlsafe(24) for action in AppointmentToken.Action}
+    AppointmentToken.objects.bulk_create(
+        AppointmentToken(
             appointment=appointment,
             action=action,
             digest=_digest(token),
             expires_at=appointment.ends_at,
         )
-        raw[str(action)] = token
+        for action, token in raw.items()
+    )
     return raw
 
 
@@ -256,7 +267,7 @@ def _notify(appointment: Appointment, event: str, tokens: dict[str, str], key: s
     municipality = appointment.municipality
     with translation.override(appointment.language):
         lines = list(appointment.lines.select_related("product"))
-        bring = bring_list(appointment)
+        bring = bring_list(appointment, lines)
         context = {
             "reference": appointment.reference,
             "when": when_text(appointment.starts_at),
@@ -268,7 +279,7 @@ def _notify(appointment: Appointment, event: str, tokens: dict[str, str], key: s
             "book_url": settings.LOKET_BASE_URL.rstrip("/")
             + reverse("portal:appointment_start", kwargs={"municipality": municipality.slug}),
         }
-        attachment = ("afspraak.ics", "text/calendar", invitation(appointment))
+        attachment = ("afspraak.ics", "text/calendar", invitation(appointment, lines))
     enqueue(
         event=event,
         municipality=municipality,
@@ -279,11 +290,13 @@ def _notify(appointment: Appointment, event: str, tokens: dict[str, str], key: s
     )
 
 
-def bring_list(appointment: Appointment) -> list[str]:
+def bring_list(
+    appointment: Appointment, lines: Sequence[AppointmentLine] | None = None
+) -> list[str]:
     """What to bring, from the products' texts in the active language, each once, without the
     appointment itself: what the confirmation, the reminder and the pages list."""
     found: list[str] = []
-    for line in appointment.lines.all():
+    for line in appointment.lines.all() if lines is None else lines:
         for need in line.product.needs:
             if not _is_the_appointment(need) and need not in found:
                 found.append(need)
@@ -359,8 +372,15 @@ def appointment_book(
     if actor is not None:
         require(actor, Action.BOOK, municipality)
     need = need_for(municipality, lines)
+    plan, rules = Plan.load(location), rules_for(municipality)
     ends_at, why = slot_refusal(
-        municipality=municipality, location=location, need=need, starts_at=starts_at, now=now
+        municipality=municipality,
+        location=location,
+        need=need,
+        starts_at=starts_at,
+        now=now,
+        plan=plan,
+        rules=rules,
     )
     if why:
         raise AppointmentRefused(why, field="slot")
@@ -372,9 +392,9 @@ def appointment_book(
         elif person.municipality_id != municipality.pk:
             raise AppointmentRefused(_("This resident belongs to another municipality."))
         locked = _lock_location(location)
-        _check_limit(municipality, person, now)
+        _check_limit(municipality, person, now, rules)
         desk = free_desk(
-            location=locked, need=need, starts_at=starts_at, ends_at=ends_at, ignore=None
+            location=locked, need=need, starts_at=starts_at, ends_at=ends_at, ignore=None, plan=plan
         )
         if desk is None:
             taken = True

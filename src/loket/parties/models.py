@@ -16,6 +16,8 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from loket.lib.identifiers import bsn_is_valid, kvk_is_valid
@@ -94,6 +96,10 @@ class Person(TenantOwned):
         indexes = [
             models.Index(fields=["municipality", "postcode", "house_number"]),
             models.Index(fields=["municipality", "surname"]),
+            # A resident found by e-mail address (``email__iexact``: UPPER on PostgreSQL) or
+            # mobile number: booking without logging in, the limit per person.
+            models.Index(F("municipality"), Upper("email"), name="person_email_ci"),
+            models.Index(fields=["municipality", "phone"], name="person_phone"),
         ]
 
     def __str__(self) -> str:
