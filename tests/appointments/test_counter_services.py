@@ -90,7 +90,8 @@ def test_a_visit_from_check_in_to_two_passport_cases(
     assert all(case.initiator_person == appointment.person for case in cases)
     assert all(case.channel == "balie" for case in cases)
     assert Case.objects.filter(tickets__appointment=appointment).count() == 2
-    contact = Contact.objects.get(pk=done.contact_id)
+    contact = done.contact
+    assert isinstance(contact, Contact)
     assert contact.channel == "balie" and contact.outcome == "case_created"
     assert contact.case in cases
     appointment.refresh_from_db()

@@ -388,7 +388,8 @@ class Availability(_Public):
                 raise _invalid(
                     "location", _("Unknown location, or not one serving this municipality.")
                 )
-        locations = [place for place in locations if Plan.load(place).desks_for(need)]
+        plans = Plan.load_many(locations)
+        locations = [plan.location for plan in plans if plan.desks_for(need)]
         start = datetime.combine(first_day, datetime.min.time(), tzinfo=AMSTERDAM)
         slots = free_slots(
             municipality=municipality, need=need, days=days, start=start, locations=locations
