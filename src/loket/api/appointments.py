@@ -388,11 +388,11 @@ class Availability(_Public):
                 raise _invalid(
                     "location", _("Unknown location, or not one serving this municipality.")
                 )
-        plans = Plan.load_many(locations)
-        locations = [plan.location for plan in plans if plan.desks_for(need)]
+        plans = [plan for plan in Plan.load_many(locations) if plan.desks_for(need)]
+        locations = [plan.location for plan in plans]
         start = datetime.combine(first_day, datetime.min.time(), tzinfo=AMSTERDAM)
         slots = free_slots(
-            municipality=municipality, need=need, days=days, start=start, locations=locations
+            municipality=municipality, need=need, days=days, start=start, plans=plans
         )
         nearest: dict[int, Slot] = {}
         for slot in slots:

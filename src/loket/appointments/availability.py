@@ -291,10 +291,12 @@ def free_slots(
     limit: int | None = None,
     now: datetime | None = None,
     ignore: int | None = None,
+    plans: Sequence[Plan] | None = None,
 ) -> list[Slot]:
     """The free slots for ``need`` over ``days`` days from ``start`` (default: the earliest
-    bookable moment), at every location serving ``municipality`` (or those given), earliest
-    first; at most ``limit``. ``ignore`` leaves one appointment out (the one being moved)."""
+    bookable moment), at every location serving ``municipality`` (or those given, or those
+    whose ``plans`` the caller loaded already), earliest first; at most ``limit``. ``ignore``
+    leaves one appointment out (the one being moved)."""
     window = Window.at(municipality, now)
     begin = max(start or window.earliest, window.earliest)
     first_day = local_date(begin)
@@ -302,8 +304,10 @@ def free_slots(
     if need.minutes <= 0 or last_day < first_day:
         return []
     found: list[Slot] = []
-    chosen = locations if locations is not None else serving_locations(municipality)
-    for plan in Plan.load_many(chosen):
+    if plans is None:
+        chosen = locations if locations is not None else serving_locations(municipality)
+        plans = Plan.load_many(chosen)
+    for plan in plans:
         found += _location_slots(plan, need, begin, first_day, last_day, ignore)
     found.sort(key=lambda slot: (slot.starts_at, slot.location.name))
     return found[:limit] if limit else found
