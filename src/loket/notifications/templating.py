@@ -21,7 +21,7 @@ _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 KIND_WORDS = ("kind", "your_case", "deadline", "new_deadline", "outcome")
 COMMON = ("name", "municipality", "product", "reference", "case_url", *KIND_WORDS)
 # An appointment: ``when`` "dinsdag 8 december 2026 om 10:20", ``location`` its name and address,
-# ``products`` "2 × Paspoort", ``bring`` what to bring (from the product texts), and the links.
+# ``products`` "2 \u00d7 Paspoort" (a multiplication sign), ``bring`` what to bring (from the product texts), and the links.
 APPOINTMENT = (
     "name",
     "municipality",
