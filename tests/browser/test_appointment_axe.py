@@ -22,12 +22,14 @@ from loket.lib.calendar import AMSTERDAM
 from loket.notifications.models import OutboxMessage
 from loket.tenancy.models import Package
 from tests.appointments.conftest import make_location
+from tests.browser.conftest import MARKUP_ONLY
 from tests.factories import MunicipalityFactory, PersonFactory
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed"),
+    MARKUP_ONLY,
 ]
 
 

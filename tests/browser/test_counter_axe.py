@@ -23,6 +23,7 @@ from loket.catalogue.services import catalogue_load
 from loket.lib.calendar import AMSTERDAM
 from loket.tenancy.models import Package
 from tests.appointments.conftest import make_location
+from tests.browser.conftest import MARKUP_ONLY
 from tests.browser.test_workbench_axe import Checker, _login
 from tests.factories import MunicipalityFactory, PersonFactory, StaffFactory
 
@@ -30,6 +31,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed"),
+    MARKUP_ONLY,
 ]
 
 MONDAY = datetime(2026, 12, 7, 8, 0, tzinfo=AMSTERDAM)

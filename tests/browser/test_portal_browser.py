@@ -18,6 +18,7 @@ from loket.demo.faces import emblem_png
 from loket.lib.calendar import AMSTERDAM
 from loket.organisation.models import Team
 from loket.tenancy.models import Package
+from tests.browser.conftest import MARKUP_ONLY
 from tests.factories import MunicipalityFactory, PersonFactory, StaffFactory
 
 pytestmark = [
@@ -147,6 +148,7 @@ def test_resident_applies_worker_asks_resident_sends_and_the_date_moves(
         assert "We hebben uw informatie ontvangen" in page.get_by_test_id("timeline").inner_text()
 
 
+@MARKUP_ONLY
 def test_every_portal_page_has_no_axe_violations(
     page: Any, town: Any, emma: Any, tmp_path: Path
 ) -> None:

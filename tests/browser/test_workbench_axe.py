@@ -21,12 +21,14 @@ from loket.knowledge.models import Article
 from loket.organisation.models import Partner, Team
 from loket.parties.models import Organisation
 from loket.tenancy.models import Package
+from tests.browser.conftest import MARKUP_ONLY
 from tests.factories import MunicipalityFactory, PersonFactory, StaffFactory, make_case
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed"),
+    MARKUP_ONLY,
 ]
 
 PDF = b"%PDF-1.4\n% tekening\n"
