@@ -253,6 +253,10 @@ def test_keyboard_only_without_javascript(
 
     context = chromium.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
+    # Listening for the file chooser from the start: Playwright switches on Chromium's
+    # interception when the first listener is added, and a Space pressed before that switch
+    # has landed opens a native dialog headless Chromium never shows (seen once in CI).
+    page.on("filechooser", lambda chooser: None)
     document = tmp_path / "kentekenbewijs.pdf"
     document.write_bytes(PDF)
 
