@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "loket.wegwijzer",
     "loket.cases",
     "loket.appointments",
+    "loket.reports",
     "loket.notifications",
     "loket.portal",
     "loket.workbench",
@@ -265,12 +266,28 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", IS_PRODUCTION)
 # Content-Security-Policy (django-csp): scripts, styles, fonts and images only from this site,
 # no inline script or style anywhere, no framing, forms only post here. The API documentation
 # (Swagger UI) loads its start-up script as a file too (SpectacularSwaggerSplitView).
+# PDOK's BRT background map, the production default of LOKET_MAP_TILES (below).
+_PDOK_TILES = (
+    "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png"
+)
+
+
+def _origin(url: str) -> list[str]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+_tile_origin = _origin(env_str("LOKET_MAP_TILES", _PDOK_TILES if IS_PRODUCTION else ""))
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [csp.SELF],
         "script-src": [csp.SELF],
         "style-src": [csp.SELF],
-        "img-src": [csp.SELF, "data:"],
+        # The map's tiles come from the tile service (LOKET_MAP_TILES), if one is set.
+        "img-src": [csp.SELF, "data:", *_tile_origin],
         "font-src": [csp.SELF],
         "connect-src": [csp.SELF],
         "object-src": [csp.NONE],
@@ -352,6 +369,26 @@ LOKET_PAGE_SIZE = env_int("LOKET_PAGE_SIZE", 50, minimum=5)
 # Largest document a resident or staff member may upload, in MB.
 LOKET_MAX_UPLOAD_MB = env_int("LOKET_MAX_UPLOAD_MB", 20, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Public-space reports (issue 15): the largest photo accepted (it is scaled down and stripped of
+# its metadata before it is kept), the radius and age of "already reported nearby", and how
+# coarsely the public map shows where a report is.
+LOKET_MAX_PHOTO_MB = env_int("LOKET_MAX_PHOTO_MB", 10, minimum=1)
+LOKET_NEARBY_METRES = env_int("LOKET_NEARBY_METRES", 50, minimum=5)
+LOKET_NEARBY_DAYS = env_int("LOKET_NEARBY_DAYS", 30, minimum=1)
+LOKET_PUBLIC_MAP_METRES = env_int("LOKET_PUBLIC_MAP_METRES", 50, minimum=10)
+# The map's background tiles ({z}/{x}/{y} URL) and the address search. Production uses PDOK's
+# BRT background map and Locatieserver by default; the demo and the tests work without internet:
+# a plain background and the small address table of the demo municipalities ("local").
+LOKET_MAP_TILES = env_str("LOKET_MAP_TILES", _PDOK_TILES if IS_PRODUCTION else "")
+LOKET_MAP_ATTRIBUTION = env_str(
+    "LOKET_MAP_ATTRIBUTION", "Kaart: PDOK / Kadaster" if LOKET_MAP_TILES else ""
+)
+LOKET_GEOCODER = env_choice(
+    "LOKET_GEOCODER", "pdok" if IS_PRODUCTION else "local", choices=("local", "pdok")
+)
+LOKET_GEOCODER_URL = env_str(
+    "LOKET_GEOCODER_URL", "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free"
+)
 # The term an applicant gets to complete a request (Awb art. 4:5), in calendar days.
 LOKET_RESPOND_DAYS = env_int("LOKET_RESPOND_DAYS", 14, minimum=1)
 

@@ -42,6 +42,11 @@ def term_events(case: Case, *pending: CaseEvent) -> list[CaseEvent]:
     return [*case.events.filter(kind__in=TERM_EVENT_KINDS).order_by("at", "pk"), *pending]
 
 
+def norm_term(case: Case) -> Term:
+    """The service norm the case was promised: its own (a report's category) or its product's."""
+    return Term.parse(case.service_norm) if case.service_norm else case.product.term
+
+
 def compute_terms(case: Case, *, events: list[CaseEvent] | None = None) -> None:
     """Set ``norm_due_at``, ``legal_due_at``, ``due_at`` and ``at_risk_at`` from the case's own
     record: its receipt date, its suspensions and its extensions (``loket.cases.terms``).
@@ -79,7 +84,8 @@ def compute_terms(case: Case, *, events: list[CaseEvent] | None = None) -> None:
             elif event.detail:
                 moves.append(Term.parse(event.detail))
     product = case.product
-    norm = term_end(case.received_on, product.term, pauses)
+    own = norm_term(case)
+    norm = term_end(case.received_on, own, pauses)
     statutory = product.statutory
     legal: datetime | None = None
     if statutory is not None:
@@ -104,7 +110,7 @@ def compute_terms(case: Case, *, events: list[CaseEvent] | None = None) -> None:
         promised = max(promised, end_of_day(announced))
     case.norm_due_at, case.legal_due_at, case.due_at = norm, legal, promised
     # "At risk" is the last part of the service norm's length before the promised date.
-    length = term_end(case.received_on, product.term) - end_of_day(case.received_on)
+    length = term_end(case.received_on, own) - end_of_day(case.received_on)
     case.at_risk_at = promised - length * (1 - settings.LOKET_AT_RISK_FRACTION)
 
 

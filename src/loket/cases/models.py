@@ -21,6 +21,7 @@ from loket.catalogue.models import (
     Product,
     ResultType,
     StatusStep,
+    validate_term,
 )
 from loket.organisation.models import Partner, Team
 from loket.parties.models import Organisation, Person
@@ -125,6 +126,16 @@ class Case(TenantOwned):
         help_text=_(
             "The service norm, or the date announced in an extension; what the applicant is "
             "told to expect"
+        ),
+    )
+    service_norm = models.CharField(
+        _("own service norm"),
+        max_length=10,
+        blank=True,
+        validators=[validate_term],
+        help_text=_(
+            "Where the case's kind sets its norm, not the product (a report's category, "
+            "issue 15); empty: the product's"
         ),
     )
     norm_due_at = models.DateTimeField(

@@ -8,6 +8,7 @@ version, and appends to the history — all in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -147,6 +148,9 @@ def case_create(
     received_on: date | None = None,
     contested_decision_on: date | None = None,
     contested_decision: Decision | None = None,
+    service_norm: str = "",
+    team: Team | None = None,
+    partner: Partner | None = None,
 ) -> Case:
     """Open a case for ``product``: first step, its terms, routing to the product's team or
     partner, an identification, and a history record.
@@ -160,7 +164,12 @@ def case_create(
 
     Only a product the municipality offers (``Product.objects.offered_in``) opens a case.
     ``submission_key`` (an online application) is unique per municipality: the database refuses a
-    second case with the same key, so sending a form twice cannot make two cases."""
+    second case with the same key, so sending a form twice cannot make two cases.
+
+    ``service_norm``, ``team`` and ``partner`` replace the product's where the case's kind
+    decides them (a report's category, ``loket.reports``); ``team`` or ``partner``, not both."""
+    if team is not None and partner is not None:
+        raise InvalidInput(_("A case is handled by a team or by a partner, not both."))
     subject = _text(subject, limit=limits.SHORT, field="subject")
     description = _text(description, limit=limits.DESCRIPTION, field="description")
     if product.case_type is None or not product.creates_case:
@@ -208,8 +217,9 @@ def case_create(
         contested_decision=contested_decision,
         contested_decision_on=contested_decision_on,
         status=first_step,
-        team=product.team,
-        partner=product.partner,
+        team=team if (team or partner) else product.team,
+        partner=partner if (team or partner) else product.partner,
+        service_norm=service_norm,
         submission_key=submission_key,
         form_data=form_data or {},
     )
@@ -246,6 +256,23 @@ def _lock(case: Case, expected_version: int | None) -> _Locked:
     if expected_version is not None and locked.version != expected_version:
         raise StaleCase()
     return _Locked(case=locked, now=timezone.now())
+
+
+# Domains whose records follow a case's status (a report, issue 15) register here; the cases
+# app does not import them. Each is called inside the transaction that changed the case, after
+# the change, so what it writes (a follower's message in the outbox) exists exactly when the
+# change does, whichever page, API or job made it.
+_status_listeners: list[Callable[[Case], None]] = []
+
+
+def register_status_listener(listener: Callable[[Case], None]) -> None:
+    if listener not in _status_listeners:
+        _status_listeners.append(listener)
+
+
+def _status_changed(case: Case) -> None:
+    for listener in _status_listeners:
+        listener(case)
 
 
 def _notify(event: str, case: Case, **extra: Any) -> None:
@@ -362,6 +389,7 @@ def case_set_status(
             _notify("decision", saved, result=saved.result.name)
     elif step.informs_resident:
         _notify("step_changed", saved, step=step.name, step_text=step.resident_text)
+    _status_changed(saved)
     return saved
 
 
@@ -1037,7 +1065,7 @@ def case_reopen(
     current.result = None
     current.status = step
     CaseStatus.objects.create(case=current, step=step, set_at=locked.now, set_by=actor, note=reason)
-    return _commit(
+    saved = _commit(
         locked,
         ["closed_at", "result", "status"],
         actor=actor,
@@ -1045,6 +1073,8 @@ def case_reopen(
         reason=reason,
         kind=CaseEvent.Kind.REOPENED,
     )
+    _status_changed(saved)
+    return saved
 
 
 @transaction.atomic
@@ -1241,13 +1271,15 @@ def case_withdraw(*, case: Case, actor: User | None = None, reason: str = "") ->
     current.awaiting_until = None
     note = reason or _("Withdrawn by the applicant.")
     CaseStatus.objects.create(case=current, step=final, set_at=locked.now, set_by=actor, note=note)
-    return _commit(
+    saved = _commit(
         locked,
         ["result", "status", "closed_at", "suspended_at", "awaiting_until"],
         actor=actor,
         changes={"status": final.name, "result": result.name},
         reason=note,
     )
+    _status_changed(saved)
+    return saved
 
 
 @transaction.atomic

@@ -31,6 +31,11 @@ class Event(models.TextChoices):
     APPOINTMENT_MOVED = "appointment_moved", _("appointment moved")
     APPOINTMENT_CANCELLED = "appointment_cancelled", _("appointment cancelled")
     APPOINTMENT_REMINDER = "appointment_reminder", _("appointment tomorrow")
+    REPORT_RECEIVED = "report_received", _("report received (to its reporter)")
+    REPORT_FOLLOWED = "report_followed", _("following a report")
+    REPORT_UPDATE = "report_update", _("report: next step (to its followers)")
+    REPORT_MERGED = "report_merged", _("report merged with another")
+    REPORT_CLOSED = "report_closed", _("report closed: is it solved?")
 
 
 class Channel(models.TextChoices):

@@ -133,7 +133,8 @@ def enqueue(
         channel=channel,
         language=language,
         recipient=address,
-        person=person,
+        # A report's follower who left only an address is no person record (issue 15).
+        person=person if _is_person(person) else None,
         case=case,
         subject=render(text.subject, full),
         body_text=render(text.body, full),
@@ -145,6 +146,11 @@ def enqueue(
         document=document,
         **_attached(attachment if channel == Channel.EMAIL else None),
     )
+
+
+def _is_person(recipient: Any) -> bool:
+    meta = getattr(recipient, "_meta", None)
+    return meta is not None and meta.label_lower == "parties.person"
 
 
 def _attached(attachment: tuple[str, str, str] | None) -> dict[str, str]:

@@ -34,6 +34,9 @@ APPOINTMENT = (
     "cancel_url",
     "book_url",
 )
+# A public-space report, to whoever follows it (issue 15): ``category`` its kind, ``place`` the
+# nearest address, ``follow_url`` the page that shows its steps (with its own secret link).
+REPORT = ("name", "municipality", "reference", "category", "place", "follow_url")
 PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "case_received": (*COMMON, "decide_by"),
     "step_changed": (*COMMON, "step", "step_text", "decide_by"),
@@ -53,6 +56,11 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
             "appointment_reminder",
         )
     },
+    "report_received": REPORT,
+    "report_followed": REPORT,
+    "report_update": (*REPORT, "step", "step_text"),
+    "report_merged": (*REPORT, "duplicate"),
+    "report_closed": (*REPORT, "result", "solved_url", "not_solved_url"),
 }
 
 
@@ -63,6 +71,37 @@ class Text:
 
 
 _NL = {
+    "report_received": Text(
+        "We hebben uw melding ontvangen ({{ reference }})",
+        "Hallo,\n\nDank u wel voor uw melding over {{ category }} bij {{ place }}. Het"
+        " kenmerk is {{ reference }}. We laten u weten wat we ermee doen.\n\nVolg de melding:"
+        " {{ follow_url }}\n\nMet vriendelijke groet,\nGemeente {{ municipality }}",
+    ),
+    "report_followed": Text(
+        "U volgt melding {{ reference }}",
+        "Hallo,\n\nU volgt nu de melding over {{ category }} bij {{ place }} ({{ reference }})."
+        " U hoort het als er iets verandert.\n\nBekijk de melding of stop met volgen:"
+        " {{ follow_url }}\n\nMet vriendelijke groet,\nGemeente {{ municipality }}",
+    ),
+    "report_update": Text(
+        "Melding {{ reference }}: {{ step }}",
+        "Hallo,\n\nNieuws over de melding over {{ category }} bij {{ place }}"
+        " ({{ reference }}): {{ step_text }}\n\nBekijk de melding: {{ follow_url }}\n\n"
+        "Met vriendelijke groet,\nGemeente {{ municipality }}",
+    ),
+    "report_merged": Text(
+        "Uw melding {{ duplicate }} is samengevoegd met {{ reference }}",
+        "Hallo,\n\nHetzelfde probleem was al gemeld. We hebben uw melding {{ duplicate }}"
+        " samengevoegd met melding {{ reference }} over {{ category }} bij {{ place }}. U hoort"
+        " voortaan hoe het daarmee gaat.\n\nBekijk de melding: {{ follow_url }}\n\n"
+        "Met vriendelijke groet,\nGemeente {{ municipality }}",
+    ),
+    "report_closed": Text(
+        "Melding {{ reference }} is afgehandeld. Is het opgelost?",
+        "Hallo,\n\nWe hebben de melding over {{ category }} bij {{ place }} ({{ reference }})"
+        " afgehandeld: {{ result }}.\n\nIs het probleem opgelost?\nJa: {{ solved_url }}\n"
+        "Nee: {{ not_solved_url }}\n\nMet vriendelijke groet,\nGemeente {{ municipality }}",
+    ),
     "case_received": Text(
         "We hebben uw {{ kind }} ontvangen ({{ reference }})",
         "Beste {{ name }},\n\nWe hebben {{ your_case }} ontvangen. Uw kenmerk is"
@@ -146,6 +185,37 @@ _NL = {
     ),
 }
 _EN = {
+    "report_received": Text(
+        "We have received your report ({{ reference }})",
+        "Hello,\n\nThank you for your report about {{ category }} at {{ place }}. Its"
+        " reference is {{ reference }}. We will let you know what we do about it.\n\nFollow"
+        " the report: {{ follow_url }}\n\nKind regards,\nMunicipality of {{ municipality }}",
+    ),
+    "report_followed": Text(
+        "You are following report {{ reference }}",
+        "Hello,\n\nYou are now following the report about {{ category }} at {{ place }}"
+        " ({{ reference }}). We will tell you when something changes.\n\nSee the report or"
+        " stop following: {{ follow_url }}\n\nKind regards,\nMunicipality of {{ municipality }}",
+    ),
+    "report_update": Text(
+        "Report {{ reference }}: {{ step }}",
+        "Hello,\n\nNews about the report about {{ category }} at {{ place }}"
+        " ({{ reference }}): {{ step_text }}\n\nSee the report: {{ follow_url }}\n\n"
+        "Kind regards,\nMunicipality of {{ municipality }}",
+    ),
+    "report_merged": Text(
+        "Your report {{ duplicate }} was merged with {{ reference }}",
+        "Hello,\n\nThe same problem had already been reported. We merged your report"
+        " {{ duplicate }} with report {{ reference }} about {{ category }} at {{ place }}. From"
+        " now on you will hear how that one goes.\n\nSee the report: {{ follow_url }}\n\n"
+        "Kind regards,\nMunicipality of {{ municipality }}",
+    ),
+    "report_closed": Text(
+        "Report {{ reference }} is closed. Is it solved?",
+        "Hello,\n\nWe have dealt with the report about {{ category }} at {{ place }}"
+        " ({{ reference }}): {{ result }}.\n\nIs the problem solved?\nYes: {{ solved_url }}\n"
+        "No: {{ not_solved_url }}\n\nKind regards,\nMunicipality of {{ municipality }}",
+    ),
     "case_received": Text(
         "We received your {{ kind }} ({{ reference }})",
         "Dear {{ name }},\n\nWe received {{ your_case }}. Your reference is"
@@ -263,6 +333,18 @@ _SMS_APPOINTMENT = {
         " {{ move_url }} Cancel: {{ cancel_url }}",
     },
 }
+# A report by text message: the subject and the follow link (with the answers at the end).
+for _language, _closed in (
+    ("nl", "Opgelost? Ja: {{ solved_url }} Nee: {{ not_solved_url }}"),
+    ("en", "Solved? Yes: {{ solved_url }} No: {{ not_solved_url }}"),
+):
+    for _event in ("report_received", "report_followed", "report_update", "report_merged"):
+        _SMS_APPOINTMENT[_language][_event] = (
+            DEFAULTS[_language][_event].subject + ". {{ follow_url }}"
+        )
+    _SMS_APPOINTMENT[_language]["report_closed"] = (
+        DEFAULTS[_language]["report_closed"].subject.split(".")[0] + ". " + _closed
+    )
 for _language, _texts in _SMS_APPOINTMENT.items():
     SMS_DEFAULTS[_language].update({event: Text("", body) for event, body in _texts.items()})
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from loket.portal import apply, appointments, login, my_cases, preferences, views
+from loket.portal import apply, appointments, login, my_cases, preferences, reports, views
 
 app_name = "portal"
 urlpatterns = [
@@ -46,6 +46,7 @@ urlpatterns = [
     path("afspraak/annuleren/<str:token>", appointments.cancel, name="appointment_cancel"),
     path("afspraak/verzetten/<str:token>", appointments.move, name="appointment_move"),
     path("mijn/afspraken", appointments.mine, name="mijn_appointments"),
+    path("melding/volgen/<str:token>", reports.follow, name="report_follow"),
     path(
         "mijn/afspraken/<uuid:uuid>/annuleren",
         appointments.mine_cancel,
