@@ -80,8 +80,15 @@ def test_every_allowed_transition(
     assert Transition.objects.filter(case_type=case_type, from_step=source, to_step=target).exists()
     case = _case_of_type(municipality_a, case_type)
     result = case_type.results.filter(decision_types__isnull=True).first()
-    for step in _path_to(case_type, source):
-        case = case_set_status(case=case, step=step, actor=staff_a, result=result)
+    reopened = case_type.moves(Transition.Kind.REOPEN).get(case_type.final_step.pk, [])
+    if source in reopened:
+        # A step reached only by reopening ("heropend" of a report): close, then reopen.
+        for step in _path_to(case_type, case_type.final_step):
+            case = case_set_status(case=case, step=step, actor=staff_a, result=result)
+        case = case_reopen(case=case, reason="nog niet opgelost", actor=None)
+    else:
+        for step in _path_to(case_type, source):
+            case = case_set_status(case=case, step=step, actor=staff_a, result=result)
     assert case.status == source
     is_final = target == case_type.final_step
     version = case.version
