@@ -261,7 +261,7 @@ class Photo(models.Model):
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return self.file.name
+        return str(self.file.name)
 
 
 class Follower(models.Model):
