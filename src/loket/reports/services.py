@@ -626,7 +626,7 @@ def report_answer(*, follower: Follower, solved: bool, comment: str = "") -> Rep
         case=report.case,
         kind="resident_message",
         text=text,
-        key=f"report:{report.pk}:not-solved:{follower.pk}",
+        key=f"report:{report.pk}:not-solved:{follower.pk}:{report.case.version}",
     )
     report.refresh_from_db()
     return report
