@@ -4,8 +4,8 @@ each step and "Is het opgelost?" that reopens once."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -203,7 +203,7 @@ def test_nearby_finds_open_reports_of_the_category_within_50_metres_and_30_days(
 
 def test_following_sends_every_step_and_a_closing_question(report_town: Any) -> None:
     report = _make(report_town, email="melder@example.org")
-    follower, token = report_follow(report=report, email="buur@example.org", language="en")
+    follower, _ = report_follow(report=report, email="buur@example.org", language="en")
     assert follower.role == "follower"
     assert OutboxMessage.objects.get(event="report_followed").recipient == "buur@example.org"
     case = case_set_status(case=report.case, step=_steps(report.case)["ingepland"], actor=None)
