@@ -46,6 +46,7 @@ from loket.tenancy.models import Municipality
 
 # The product every report is a case of (catalogue: products.csv, case_types.json).
 REPORT_PRODUCT = "melding-openbare-ruimte"
+REPORT_CASE_TYPE = "melding-openbare-ruimte"
 DESCRIPTION_LIMIT = 1000
 MERGED_RESULT = "samengevoegd"
 SOLVED_RESULTS = ("opgelost", "niet-opgelost", "doorgestuurd")
@@ -515,6 +516,8 @@ def report_case_changed(case: Case) -> None:
     """Called by the case services in the transaction that moved ``case`` (registered in
     ``ReportsConfig.ready``): keep the report's copy of the status, and tell the followers of
     the step, or at the end ask them whether it is solved."""
+    if case.case_type.code != REPORT_CASE_TYPE:
+        return  # no query for the other cases
     report = Report.objects.select_related("category", "municipality").filter(case=case).first()
     if report is None:
         return
