@@ -132,7 +132,12 @@ def _category(municipality: Municipality, category: Category | str | None) -> Ca
     if category is None or category == "":
         raise ReportRefused(_("Choose what kind of problem it is."), field="category")
     code = category.code if isinstance(category, Category) else str(category)
-    found = categories_of(municipality).filter(code=code).first()
+    found = (
+        categories_of(municipality)
+        .select_related("team", "partner", "parent__team", "parent__partner")
+        .filter(code=code)
+        .first()
+    )
     if found is None:
         raise ReportRefused(_("This kind of problem is not known here."), field="category")
     return found
@@ -235,9 +240,11 @@ def _add_follower(
     email: str,
     phone: str,
     language: str,
+    new_report: bool = False,
 ) -> tuple[Follower, str]:
     """A new follower with a fresh link, or the one this person or address already is (with a
-    fresh link: the old one keeps working only until the new one is sent)."""
+    fresh link: the old one keeps working only until the new one is sent). A report made a
+    moment ago (``new_report``) has no followers yet to look through."""
     token = secrets.token_urlsafe(24)
     same = Q(pk__in=[])
     if person is not None:
@@ -246,7 +253,7 @@ def _add_follower(
         same |= Q(email__iexact=email)
     if phone:
         same |= Q(phone=phone)
-    existing = report.followers.filter(same).first()
+    existing = None if new_report else report.followers.filter(same).first()
     if existing is not None:
         existing.token_digest = _digest(token)
         existing.stopped_at = None
@@ -372,7 +379,7 @@ def report_create(
     cleaned = [clean_photo(photo) for photo in photos]
     place = (place or "").strip()[:200] or geocoding.nearest(point, [municipality])
     team, partner = chosen.handler()
-    product = Product.objects.get(slug=REPORT_PRODUCT)
+    product = Product.objects.select_related("case_type").get(slug=REPORT_PRODUCT)
     case = case_create(
         municipality=municipality,
         product=product,
@@ -414,6 +421,7 @@ def report_create(
             email=email,
             phone=phone,
             language=language,
+            new_report=True,
         )
         if person is None:
             # A resident with a person record heard from the case (``case_received``).
