@@ -4,12 +4,14 @@ partner worker sees only what was handed to their partner."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, get_resolver, reverse
 from django.utils import timezone
+from PIL import Image
 
 from loket.accounts.models import Role
 from loket.appointments.models import Appointment, Ticket
@@ -20,8 +22,11 @@ from loket.contacts.models import Contact
 from loket.contacts.services import Receiver, contact_register
 from loket.knowledge.models import Article
 from loket.lib.calendar import local_date
+from loket.lib.geo import Point
 from loket.organisation.models import Partner, Team
 from loket.parties.models import Organisation
+from loket.reports.services import report_create
+from loket.reports.standard import categories_install
 from tests.appointments.conftest import make_location
 from tests.factories import ContactFactory, PersonFactory, StaffFactory, make_case
 
@@ -65,6 +70,11 @@ RECORD_URLS: dict[str, tuple[str, Any]] = {
         "get",
         lambda r: {"location": r["location"].uuid, "desk": r["ticket"].desk_id},
     ),
+    "workbench:report_photo": (
+        "get",
+        lambda r: {"uuid": r["report"].uuid, "photo": r["photo"].pk},
+    ),
+    "workbench:report_merge": ("post", lambda r: {"uuid": r["report"].uuid}),
     "workbench:counter_desk_action": (
         "post",
         lambda r: {
@@ -171,7 +181,21 @@ def _records(
         checked_in_at=now,
         called_at=now,
     )
+    # A public-space report with a photo (issue 15): its photo and its merge are record URLs.
+    categories_install(municipality)
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(image, "JPEG")
+    report = report_create(
+        site=municipality,
+        point=Point(52.03, 5.05),
+        category="lantaarnpaal",
+        description=f"De lamp bij {surname} is kapot",
+        photos=[SimpleUploadedFile("lamp.jpg", image.getvalue())],
+        person=person,
+    ).report
     return {
+        "report": report,
+        "photo": report.photos.get(),
         "location": location,
         "appointment": appointment,
         "ticket": ticket,
@@ -216,7 +240,8 @@ def test_staff_of_other_municipality_gets_404(
     client.force_login(insider)
     own = _request(client, url_name, records_b)
     assert own.status_code in (200, 302)
-    binary = ("workbench:case_document", "workbench:decision_action")  # a file, a PDF
+    # A file, a PDF, a photo.
+    binary = ("workbench:case_document", "workbench:decision_action", "workbench:report_photo")
     if url_name not in binary and own.status_code == 200:
         assert records_b["person"].surname in own.content.decode() or url_name.endswith("audit")
 

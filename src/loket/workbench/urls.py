@@ -10,6 +10,7 @@ from loket.workbench import (
     knowledge,
     letters,
     parties,
+    reports,
     search,
     views,
 )
@@ -85,6 +86,18 @@ urlpatterns = [
         "sjablonen/<slug:municipality>/tekstblokken/<int:decision_type>",
         letters.reasoning_blocks_edit,
         name="reasoning_blocks_edit",
+    ),
+    path("openbare-ruimte", reports.report_list, name="report_list"),
+    path("openbare-ruimte/kaart", reports.report_map, name="report_map"),
+    path(
+        "openbare-ruimte/<uuid:uuid>/foto/<int:photo>",
+        reports.report_photo,
+        name="report_photo",
+    ),
+    path(
+        "openbare-ruimte/<uuid:uuid>/samenvoegen",
+        reports.report_merge_view,
+        name="report_merge",
     ),
     path("verzoeken", contact_requests.request_list, name="request_list"),
     path("verzoeken/<uuid:uuid>", contact_requests.request_detail, name="request_detail"),

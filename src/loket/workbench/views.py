@@ -44,6 +44,7 @@ from loket.lib.params import BadParameter, choice_param, parse_id, parse_uuid, t
 from loket.notifications.services import staff_case_opened
 from loket.tenancy.selectors import municipalities_for_staff
 from loket.workbench import forms as wb
+from loket.workbench.reports import report_section
 
 
 def _user(request: HttpRequest) -> User:
@@ -256,6 +257,8 @@ def _detail(
             # The page offers what ``case_extend`` accepts: the same rule, written once.
             "can_extend": services.extension_possible(case),
             "can_reopen": services.reopen_possible(case),
+            # A public-space report's place, photos, followers and duplicates (issue 15).
+            "report_section": report_section(_user(request), case),
         },
         status=status,
     )
