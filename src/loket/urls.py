@@ -16,6 +16,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("loket.api.urls")),
+    # Open311 GeoReport v2 (issue 15): its own URL scheme and formats, not the API's.
+    path("open311/v2/", include("loket.api.open311")),
     path("werkplek/", include("loket.workbench.urls")),
     # One return address for the DigiD/eHerkenning broker, whichever municipality started.
     path("mijn-loket/oidc/callback", oidc_callback, name="portal_oidc_callback"),
