@@ -29,11 +29,13 @@ from loket.demo.people import (
     make_phone,
     split_surname,
 )
+from loket.demo.reports import create_demo_reports
 from loket.history.models import ChangeRecord
 from loket.knowledge.models import Article
 from loket.lib.calendar import AMSTERDAM, local_date
 from loket.organisation.models import Partner, Team
 from loket.parties.models import ContactPerson, NotificationChannel, Organisation, Person
+from loket.reports.services import REPORT_PRODUCT
 from loket.tenancy.models import Municipality, Package, ServiceOrganisation
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo accounts, only ever created by load_demo
@@ -70,8 +72,9 @@ STAFF: tuple[tuple[str, str, str, Role, str | None, tuple[str, ...], tuple[str, 
 )
 
 # How often residents ask for each product in a year, relative; unlisted products weigh 1.
+# Public-space reports are not among them: each is a case with its report (place, category,
+# followers), made through the report services by ``loket.demo.reports``.
 WEIGHTS = {
-    "melding-openbare-ruimte": 40,
     "algemene-vraag": 30,
     "verhuizing": 25,
     "paspoort": 22,
@@ -142,6 +145,7 @@ def load_demo(*, seed: int = 2026, now: datetime | None = None) -> dict[str, int
         for key, value in {"residents": len(persons), **made}.items():
             counts[key] = counts.get(key, 0) + value
     counts.update(create_demo_appointments([m for _, m in municipalities], rng=rng, now=now))
+    counts.update(create_demo_reports([m for _, m in municipalities], rng=rng, now=now))
     return counts
 
 
@@ -233,6 +237,7 @@ def _create_history(
     products = list(
         Product.objects.offered_in(municipality)
         .filter(case_type__isnull=False)
+        .exclude(slug=REPORT_PRODUCT)
         .select_related("case_type", "team", "partner")
     )
     weights = [WEIGHTS.get(p.slug, 1) for p in products]

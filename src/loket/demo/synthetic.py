@@ -4,6 +4,8 @@ Seed 002 describes about 290,000 residents in four municipalities, with in the o
 contacts and 200,000 cases a year. ``generate`` writes such a dataset: persons and
 organisations, cases with their status histories, suspensions, extensions, overdue cases and
 document metadata, and contacts with a channel mix per product. It is deterministic for a seed.
+Public-space reports are left out of the cases (each needs its report row, place and category;
+bench/reports.py generates 500,000 of them).
 
 Rows are written with PostgreSQL's COPY (``executemany`` on other databases), with explicit
 ids, after which the id sequences are moved past them.
@@ -29,6 +31,7 @@ from loket.catalogue.services import catalogue_load
 from loket.demo.people import FIRST_NAMES, STREETS, SURNAMES, split_surname
 from loket.lib.calendar import AMSTERDAM, add_term
 from loket.organisation.models import Team
+from loket.reports.services import REPORT_PRODUCT
 from loket.tenancy.models import Municipality, Package, ServiceOrganisation
 
 CASES_PER_RESIDENT_YEAR = 0.69  # 200,000 cases a year for 290,000 residents
@@ -250,6 +253,11 @@ def generate(
     _staff(towns, seed)
     plans = _plans(WEIGHTS)
     weights = [p.weight for p in plans]
+    # A public-space report is a case with its report (place, category, followers), which this
+    # generator does not make: reports at scale are bench/reports.py's. Questions about them
+    # stay among the contacts.
+    case_plans = [p for p in plans if p.slug != REPORT_PRODUCT]
+    case_weights = [p.weight for p in case_plans]
     per_town = residents // municipalities
     begin = now - timedelta(days=365 * years)
     person_id = _next_id("contacts_person")
@@ -335,7 +343,7 @@ def generate(
             sequence: dict[int, int] = {}
             clock = time.perf_counter()
             for index, start in enumerate(starts):
-                plan = rng.choices(plans, weights)[0]
+                plan = rng.choices(case_plans, case_weights)[0]
                 year = start.astimezone(AMSTERDAM).year
                 sequence[year] = sequence.get(year, 0) + 1
                 person = rng.choice(persons) if rng.random() < 0.93 else None
@@ -498,6 +506,7 @@ CASE_COLUMNS = [
     "version",
     "created_at",
     "updated_at",
+    "service_norm",  # the product's norm (a report's category sets its own)
 ]
 CONTACT_COLUMNS = [
     "id",
@@ -749,6 +758,7 @@ def _case(
         1 + reached,
         start,
         closed_at or start,
+        "",
     )
     return row, statuses, events, status_id, event_id
 
