@@ -19,7 +19,19 @@
   el.hidden = false;
   document.querySelectorAll(".js-only").forEach(function (node) { node.hidden = false; });
   document.querySelectorAll(".no-js-hint").forEach(function (node) { node.hidden = true; });
-  var map = L.map(el, { attributionControl: Boolean(el.dataset.attribution) });
+  // The SVG layer without Leaflet's padding: it stays inside the map (axe-core otherwise
+  // finds it "overlapping" the text above the map). The zoom-out sign an ASCII "-": a lone
+  // U+2212 is a glyph whose contrast axe-core cannot judge.
+  var map = L.map(el, {
+    attributionControl: Boolean(el.dataset.attribution),
+    zoomControl: false,
+    renderer: L.svg({ padding: 0 })
+  });
+  L.control.zoom({
+    zoomOutText: "-",
+    zoomInTitle: el.dataset.zoomIn || "Zoom in",
+    zoomOutTitle: el.dataset.zoomOut || "Zoom out"
+  }).addTo(map);
   if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 19 }).addTo(map);
   } else if (el.dataset.attribution) {
