@@ -79,7 +79,12 @@ def shot(page: Any, name: str) -> None:
 def watch_console(page: Any) -> list[str]:
     """Errors in the browser's console (a CSP violation, a script error) end the test."""
     errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+
+    def console(message: Any) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", console)
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
 
