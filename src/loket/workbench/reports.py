@@ -212,21 +212,23 @@ def _case_path() -> str:
     )
 
 
-def _bounds(user: User, slug: str) -> list[float] | None:
-    """The box around the boundaries of the municipalities shown (where the map starts when
-    no report matches): ``[south, west, north, east]``."""
+def _areas(user: User, slug: str) -> tuple[list[float] | None, str]:
+    """The boundaries of the municipalities shown (outlined on the map, for a plain background)
+    and the box around them, ``[south, west, north, east]``, where the map starts when no
+    report matches."""
     boundaries = Boundary.objects.filter(municipality_id__in=_municipality_ids(user))
     if slug:
         boundaries = boundaries.filter(municipality__slug=slug)
-    boxes = list(boundaries.values_list("south", "west", "north", "east"))
-    if not boxes:
-        return None
-    return [
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
+    rows = list(boundaries.only("geojson", "south", "west", "north", "east"))
+    if not rows:
+        return None, "[]"
+    box = [
+        min(b.south for b in rows),
+        min(b.west for b in rows),
+        max(b.north for b in rows),
+        max(b.east for b in rows),
     ]
+    return box, json.dumps([b.geojson for b in rows])
 
 
 @login_required
@@ -246,6 +248,7 @@ def report_list(request: StaffRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("after", None)
     data = form.cleaned_data if form.is_valid() else {}
+    bounds, areas = _areas(user, data.get("municipality", ""))
     return render(
         request,
         "workbench/reports/list.html",
@@ -257,7 +260,8 @@ def report_list(request: StaffRequest) -> HttpResponse:
             "steps": dict(report_steps()),
             "case_path": _case_path(),
             "map_url": reverse("workbench:report_map") + ("?" + query.urlencode() if query else ""),
-            "bounds": _bounds(user, data.get("municipality", "")),
+            "bounds": bounds,
+            "areas": areas,
             "tiles": settings.LOKET_MAP_TILES,
             "attribution": settings.LOKET_MAP_ATTRIBUTION,
             "map_limit": MAP_LIMIT,

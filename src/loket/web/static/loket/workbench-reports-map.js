@@ -7,7 +7,8 @@
      data-source  URL of the JSON pins (the reports page), same filters as the list
      data-pins    JSON list of {latitude, longitude, reference, main} (the case page)
      data-tiles   tile URL template (LOKET_MAP_TILES); empty: a plain background
-     data-attribution, data-label, data-bounds ("south,west,north,east")
+     data-attribution, data-label, data-bounds ("south,west,north,east"),
+     data-areas   JSON list of the GeoJSON boundaries of the municipalities shown
    Texts put into the map are set as text, never as HTML. */
 (function () {
   "use strict";
@@ -23,8 +24,18 @@
     var attribution = element.dataset.attribution || "";
     var map = window.L.map(element, {
       scrollWheelZoom: false,
+      zoomControl: false,
+      // No drawing beyond the map's edge: Leaflet's default margin reaches over the heading
+      // above, which checkers then read as covered text.
+      renderer: window.L.svg({ padding: 0 }),
       attributionControl: Boolean(attribution),
     });
+    window.L.control
+      .zoom({
+        zoomInText: '<span class="staff-map__zoom" aria-hidden="true"></span>',
+        zoomOutText: '<span class="staff-map__zoom staff-map__zoom--out" aria-hidden="true"></span>',
+      })
+      .addTo(map);
     if (map.attributionControl) map.attributionControl.setPrefix(false);
     if (element.dataset.tiles) {
       window.L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: attribution }).addTo(map);
@@ -58,6 +69,19 @@
 
   function reportsMap(element) {
     var map = start(element);
+    var outlines = [];
+    try {
+      outlines = JSON.parse(element.dataset.areas || "[]");
+    } catch (error) {
+      outlines = [];
+    }
+    outlines.forEach(function (shape) {
+      // The municipality's boundary: where its streets are, also on a plain background.
+      window.L.geoJSON(shape, {
+        interactive: false,
+        style: { color: MUTED, weight: 2, dashArray: "6 4", fill: false },
+      }).addTo(map);
+    });
     var area = bounds(element.dataset.bounds);
     if (area) map.fitBounds(area);
     else map.setView([52.1, 5.3], 8); // the Netherlands, until the pins arrive
