@@ -558,3 +558,25 @@ def test_the_public_map_counts_and_shows_no_personal_data(client: Any, report_to
 def test_the_product_page_sends_residents_to_the_report_form(client: Any, report_town: Any) -> None:
     page = client.get(url("product", report_town, product="melding-openbare-ruimte"))
     assert url("report_form", report_town) in page.content.decode()
+
+
+@pytest.mark.parametrize("bad", ["", "xxx", "²", "a\x00b", "9" * 300, "52.03,999"])
+def test_malformed_parameters_are_a_clear_answer_not_a_500(
+    client: Any, report_town: Any, bad: str
+) -> None:
+    """The parameters of these pages that the malformed-input walk does not know."""
+    existing = made(report_town).report
+    close(existing)
+    token = follow_token("eerste@example.org")
+    choose = client.post(url("report_form", report_town), form(point=None, adres="Stad", plek=bad))
+    assert choose.status_code == 400
+    client.post(url("report_form", report_town), form(email="b@example.org"))
+    follow = client.post(url("report_follow_nearby", report_town), {"melding": bad})
+    assert follow.status_code in (400, 404)
+    page = url("report_follow", report_town, token=token)
+    for data in ({"actie": bad}, {"actie": "antwoord", "opgelost": bad, "toelichting": bad}):
+        assert client.post(page, data).status_code in (200, 400)
+    assert client.get(page, {"opgelost": bad}).status_code in (200, 400)
+    assert Report.objects.count() == 1
+    existing.refresh_from_db()
+    assert not existing.is_open
