@@ -205,6 +205,10 @@ def test_bad_input_is_refused_on_its_field_and_nothing_is_stored(
         "We cannot find the address “Nergensstraat 99”.",
     )
     _refused(client, report_town, form(point=None), "Place the pin on the map or fill in an")
+    everything = _refused(
+        client, report_town, form(point=None, description=""), "Describe the problem in a few"
+    )
+    assert "Place the pin on the map or fill in an address." in everything  # all at once
     _refused(client, report_town, form(point=OUTSIDE), "This place is outside our municipality.")
     _refused(client, report_town, form(latitude="abc", longitude="5"), "Place the pin on the map")
     _refused(client, report_town, form(description=""), "Describe the problem in a few words.")

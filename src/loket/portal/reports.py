@@ -436,7 +436,8 @@ def report_form(request: MunicipalityRequest, municipality: str) -> HttpResponse
     form = ReportForm(request.POST, request.FILES, municipality=current)
     served = served_municipalities(current)
     valid = form.is_valid()
-    point, label, matches = _place(form, request, served) if valid else (None, "", [])
+    # The place is checked also when another field has an error: every problem at once.
+    point, label, matches = _place(form, request, served)
     if point is not None:
         try:
             municipality_at(point, served)
