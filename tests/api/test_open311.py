@@ -26,6 +26,7 @@ from referencing.jsonschema import DRAFT7
 from loket.accounts.models import Role
 from loket.cases.services import case_set_status
 from loket.lib.geo import Point
+from loket.notifications.models import OutboxMessage
 from loket.parties.models import Person
 from loket.reports.clients import open311_client_create
 from loket.reports.models import Address, Follower, Open311Client, Report
@@ -248,9 +249,11 @@ def test_services_are_the_active_sub_categories(client: Client, report_town: Any
     assert not next(s for s in body if s["service_code"] == "takken")["metadata"]
 
     # A client program asks for English in Accept-Language.
-    english = client.get(
+    answer = client.get(
         BASE + "services.json", {"jurisdiction_id": "stad"}, headers={"accept-language": "en"}
-    ).json()
+    )
+    assert answer["Content-Language"] == "en"
+    english = answer.json()
     assert next(s for s in english if s["service_code"] == "omgevallen-boom")["service_name"] == (
         "Fallen tree"
     )
@@ -476,6 +479,7 @@ def test_dates_with_an_offset_and_a_plain_date(client: Client, data: dict[str, R
         ({"start_date": "2026-02-01T00:00:00Z", "end_date": "2026-01-01T00:00:00Z"}, "before"),
         ({"status": "pending"}, "status"),
         ({"service_code": "x\x00"}, "service_code"),
+        ({"service_request_id": ",".join(["ZAAK"] * 101)}, "service_request_id"),
     ],
 )
 def test_malformed_filters_are_a_400_in_open311_form(
@@ -605,6 +609,9 @@ def test_posting_a_request(
     assert not Person.objects.filter(surname="Pietersen").exists()
     assert report.case.initiator_person is None
     assert "Pietersen" not in report.case.subject + report.case.description
+    # ... and is told it was received, with the link to follow it.
+    [received] = OutboxMessage.objects.filter(event="report_received")
+    assert received.recipient == "piet@example.org"
 
     # Read back, in full by its own client.
     mine = get(client, f"requests/{ident(report)}.json", jurisdiction_id="stad", api_key=app[1])

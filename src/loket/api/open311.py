@@ -96,12 +96,6 @@ def _language(request: HttpRequest) -> str:
     return chosen if chosen in ("nl", "en") else "nl"
 
 
-def _seconds(rate: str) -> int:
-    from loket.lib.env import parse_rate
-
-    return parse_rate(rate)[1]
-
-
 def _throttle(request: HttpRequest, group: str, rate: str, key: str | Callable[..., str]) -> None:
     """One more call against ``rate`` (django-ratelimit, counted in the shared cache, per client
     address unless ``key`` says otherwise); a 429 in Open311 form beyond it."""
@@ -128,7 +122,8 @@ def open311(*methods: str) -> Callable[[View], View]:
         @wraps(view)
         def endpoint(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
             answer_in = fmt if fmt in FORMATS else "xml"
-            with translation.override(_language(request)):
+            language = _language(request)
+            with translation.override(language):
                 try:
                     if any("\x00" in str(part) for part in kwargs.values()):
                         raise Open311Error(404, _("No such Open311 resource."))
@@ -155,6 +150,7 @@ def open311(*methods: str) -> Callable[[View], View]:
                         response["Allow"] = ", ".join(methods)
             # Answers may carry what a client posted (its own reports, read with its key).
             add_never_cache_headers(response)
+            response["Content-Language"] = language
             return response
 
         return endpoint
@@ -596,9 +592,7 @@ def _location(params: QueryDict, town: Municipality) -> tuple[Point, str]:
             raise _bad(_("lat and long must be sent together."))
         try:
             return parse_point(latitude, longitude), ""
-        except Refused:
-            raise _bad(_("lat/long: not a WGS84 latitude and longitude.")) from None
-        except ValueError:  # Point's own range check
+        except Refused:  # not numbers, or outside the earth's ranges
             raise _bad(_("lat/long: not a WGS84 latitude and longitude.")) from None
     text = _param(params, "address_string", 200)
     if text:
