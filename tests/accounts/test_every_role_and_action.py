@@ -10,11 +10,13 @@ nothing changed.
 Every record here is handed to the partner organisation, so the partner worker (who sees only
 what was handed to their partner) meets the same case as everyone else.
 
-Not covered, because nothing enforces them yet: ``catalogue`` has no service and is managed in
-the Django admin by Django's own model permissions, not the role table, as are the message
-templates of ``templates`` (the letter templates have their service and page and are covered;
-see the strict xfail tests at the end); ``figures`` has no service, only the dashboard's check;
-``view`` is checked by no ``require`` (``visible_to`` scopes by municipality and partner only).
+Not covered, because nothing enforces them yet: ``catalogue`` has one service (making an
+Open311 client's key, covered here); the rest of the catalogue is managed in the Django admin by
+Django's own model permissions, not the role table, as are the message templates of
+``templates`` (the letter templates have their service and page and are covered; see the strict
+xfail tests at the end); ``figures`` has no service, only the dashboard's check; ``view`` is
+checked by one service (merging two public-space reports, covered here) and otherwise by
+``visible_to``, which scopes by municipality and partner.
 """
 
 from __future__ import annotations
@@ -81,6 +83,9 @@ from loket.knowledge.models import Article
 from loket.knowledge.services import article_save
 from loket.organisation.models import Partner, Team
 from loket.parties.models import Person
+from loket.reports.clients import open311_client_create
+from loket.reports.models import Open311Client, Report
+from loket.reports.services import report_create, report_merge
 from loket.tenancy.models import Municipality
 from tests.accounts.personas import (
     EXPECTED,
@@ -91,6 +96,7 @@ from tests.accounts.personas import (
     person,
     staff,
 )
+from tests.reports.conftest import MARKT, STAD_AREA, report_setup
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +167,8 @@ def footprint() -> tuple[object, ...]:
         ChangeRecord.objects.exclude(action="view").count(),
         list(Appointment.objects.order_by("pk").values_list("pk", "status", "starts_at")),
         list(Ticket.objects.order_by("pk").values_list("pk", "status", "desk_id")),
+        list(Report.objects.order_by("pk").values_list("pk", "merged_into_id")),
+        Open311Client.objects.count(),
     )
 
 
@@ -208,6 +216,28 @@ def _reopen(world: World) -> ServiceTry:
     return ServiceTry(
         run=lambda actor: case_reopen(case=case, reason="Ten onrechte gesloten", actor=actor),
         done=lambda: fresh(case).closed_at is None,
+    )
+
+
+def _merge_reports(world: World) -> ServiceTry:
+    report_setup(world.town, STAD_AREA)
+    made = [
+        report_create(site=world.town, point=MARKT, category="lantaarnpaal", description=text)
+        for text in ("De lamp is kapot", "Lamp brandt niet")
+    ]
+    into, duplicate = made[0].report, made[1].report
+    return ServiceTry(
+        run=lambda actor: report_merge(duplicate=duplicate, into=into, actor=actor),
+        done=lambda: Report.objects.get(pk=duplicate.pk).merged_into_id == into.pk,
+    )
+
+
+def _open311_client(world: World) -> ServiceTry:
+    return ServiceTry(
+        run=lambda actor: open311_client_create(
+            name="Buiten-app", municipalities=[world.town], actor=actor
+        ),
+        done=lambda: Open311Client.objects.filter(name="Buiten-app").exists(),
     )
 
 
@@ -558,8 +588,10 @@ SERVICES: dict[Action, dict[str, Callable[[World], ServiceTry]]] = {
         "ticket_finish": _finish,
     },
 }
+SERVICES[A.VIEW] = {"report_merge": _merge_reports}
+SERVICES[A.CATALOGUE] = {"open311_client_create": _open311_client}
 # Actions no service checks (see the module docstring); a new ``require`` must move its action.
-NO_SERVICE = {A.VIEW, A.FIGURES, A.CATALOGUE}
+NO_SERVICE = {A.FIGURES}
 
 SERVICE_CASES = [
     pytest.param(role, action, name, id=f"{role}-{action}-{name}")
