@@ -55,6 +55,8 @@ def _follow_path(address: str) -> str:
 
 
 def test_every_report_page_has_no_axe_violations(page: Any, settings: Any) -> None:
+    from playwright.sync_api import expect
+
     settings.LOKET_DEMO_LOGIN = True
     stad = stad_with_reports()
     existing = report_create(
@@ -77,7 +79,7 @@ def test_every_report_page_has_no_axe_violations(page: Any, settings: Any) -> No
     check("report form with errors")
     page.fill("#id_adres", "Markt 1")
     page.locator("[data-action=address-search]").click()
-    page.wait_for_function("document.getElementById('id_latitude').value !== ''")
+    expect(page.locator("#id_latitude")).not_to_have_value("")
     page.fill("#id_description", "De lamp is kapot")
     page.locator("#report-suggestion button").click()
     page.set_input_files(

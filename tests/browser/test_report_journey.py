@@ -120,6 +120,8 @@ def set_step(page: Any, report: Report, step: str, result: str = "") -> None:
 def test_follow_instead_report_new_handle_and_reopen(
     browser_context: Any, smtp_server: Any, live_server: Any
 ) -> None:
+    from playwright.sync_api import expect
+
     stad = stad_with_reports()
     StaffFactory.create(username="buitendienst", role=Role.TEAM_LEAD, municipalities=[stad])
     existing = report_create(
@@ -140,7 +142,7 @@ def test_follow_instead_report_new_handle_and_reopen(
     # The address search zooms to the Markt; the map's centre is then the Markt.
     anna.fill("#id_adres", "Markt 1")
     anna.locator("[data-action=address-search]").click()
-    anna.wait_for_function("document.getElementById('id_latitude').value !== ''")
+    expect(anna.locator("#id_latitude")).not_to_have_value("")
     anna.wait_for_timeout(600)  # the zoom animation
     box = the_map.bounding_box()
     assert box is not None
@@ -185,7 +187,7 @@ def test_follow_instead_report_new_handle_and_reopen(
     bas.goto("/stad/melden")
     bas.fill("#id_adres", "Kerkstraat 10")
     bas.keyboard.press("Enter")  # Enter searches, it does not send the form
-    bas.wait_for_function("document.getElementById('id_latitude').value !== ''")
+    expect(bas.locator("#id_latitude")).not_to_have_value("")
     bas.fill("#id_description", "Losse stoeptegel, mijn buurvrouw viel bijna")
     bas.select_option("#id_category", "stoeptegel")
     bas.fill("#id_email", "bas@example.org")
