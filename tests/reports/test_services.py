@@ -302,6 +302,7 @@ def test_merging_refuses_itself_other_towns_and_closed_reports(
 def test_not_solved_reopens_once_and_tells_the_team(report_town: Any) -> None:
     team_member = StaffFactory.create(municipalities=[report_town])
     report = _make(report_town, email="melder@example.org")
+    assert report.case.team is not None
     team_member.teams.add(report.case.team)
     reporter = report.followers.get(role="reporter")
     _close(report)

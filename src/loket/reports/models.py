@@ -141,9 +141,18 @@ class Boundary(models.Model):
     def clean(self) -> None:
         from loket.lib.geo import Area
 
+        from shapely.errors import GEOSException, ShapelyError
+
         try:
             box = Area(self.geojson).box
-        except (ValueError, TypeError, AttributeError, KeyError) as error:
+        except (
+            ValueError,
+            TypeError,
+            AttributeError,
+            KeyError,
+            GEOSException,
+            ShapelyError,
+        ) as error:
             raise ValidationError({"geojson": _("Not a valid polygon: %s") % error}) from None
         self.south, self.west, self.north, self.east = box.south, box.west, box.north, box.east
 

@@ -57,6 +57,7 @@ RESERVED_SLUGS = frozenset(
         "admin",
         "api",
         "werkplek",
+        "open311",
         "static",
         "media",
         "i18n",
