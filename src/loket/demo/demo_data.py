@@ -565,9 +565,11 @@ def _create_portal_activity(rng: random.Random, municipality: Municipality) -> i
     for case in open_cases[:40]:
         case_send_message(case=case, text=rng.choice(TOLD))
         made += 1
-    # Only a term that still runs can be suspended (Awb 4:15; an expired term cannot).
-    now = timezone.now()
-    running = [c for c in open_cases[40:] if c.expires_at > now]
+    # Only a term that still runs can be suspended (Awb 4:15; an expired term cannot). The term
+    # stands still from the day after the invitation, so one that ends today cannot either
+    # (``case_suspend`` refuses it; loading the demo in the evening met such a case).
+    today = local_date(timezone.now())
+    running = [c for c in open_cases[40:] if local_date(c.expires_at) > today]
     waiting = [c for c in running if c.case_type.allows_suspension][:12]
     for case in waiting:
         case_suspend(case=case, reason=rng.choice(ASKED), actor=None)

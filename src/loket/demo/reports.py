@@ -237,7 +237,7 @@ WORDS = {
 ENGLISH = "The street light outside {street} {number} is broken."
 NOT_SOLVED = "De tegel ligt nog steeds los; er staat alleen een pion naast."
 
-REPORTS = {"waterdal": 36, "beekveld": 30, "lindeoord": 25}  # including the scripted ones
+REPORTS = {"waterdal": 32, "beekveld": 28, "lindeoord": 25}  # including the scripted ones
 DAYS = 60
 
 
@@ -469,23 +469,25 @@ def _random(demo: Demo, slug: str) -> None:
 
 def _steps(rng: random.Random, age: float, category: str) -> tuple[str, ...]:
     """How far a report of ``age`` days has come: the newest are only reported, nearly all of
-    those older than two weeks are done; a full bin is emptied without planning."""
+    those older than two weeks are done; litter and a full bin are often cleared at once, without
+    a step in between (each step is a service call: the demo loads in seconds, not minutes)."""
     if age < 1:
         return ()
     if age < 4:
         return rng.choice([(), ("in-behandeling",), ("in-behandeling",), ("ingepland",)])
     closed = 0.45 if age < 14 else 0.88
     if rng.random() < closed:
-        if category == "afvalbak-vol":
+        if category in ("afvalbak-vol", "zwerfafval") and rng.random() < 0.7:
             return ("afgehandeld",)
-        return rng.choice(
+        return rng.choices(
             [
-                ("in-behandeling", "ingepland", "afgehandeld"),
-                ("ingepland", "afgehandeld"),
                 ("in-behandeling", "afgehandeld"),
-            ]
-        )
-    return rng.choice([("in-behandeling",), ("in-behandeling", "ingepland"), ("ingepland",)])
+                ("ingepland", "afgehandeld"),
+                ("in-behandeling", "ingepland", "afgehandeld"),
+            ],
+            [45, 35, 20],
+        )[0]
+    return rng.choice([("in-behandeling",), ("ingepland",), ("in-behandeling", "ingepland")])
 
 
 # --- making them ---------------------------------------------------------------------------------
@@ -495,19 +497,19 @@ def _photo(rng: random.Random, category: str) -> SimpleUploadedFile:
     """A made-up photo of a street: pavement, a wall, and the problem as a coloured shape."""
     from PIL import Image, ImageDraw
 
-    image = Image.new("RGB", (1200, 900), (135, 170, 205))
+    image = Image.new("RGB", (800, 600), (135, 170, 205))
     draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 520, 1200, 900), fill=(120, 120, 118))
-    draw.rectangle((0, 180, 1200, 520), fill=(150 + rng.randint(0, 40), 90, 70))
-    for x in range(0, 1200, 90):
-        draw.line((x, 520, x - 200, 900), fill=(100, 100, 98), width=3)
+    draw.rectangle((0, 350, 800, 600), fill=(120, 120, 118))
+    draw.rectangle((0, 120, 800, 350), fill=(150 + rng.randint(0, 40), 90, 70))
+    for x in range(0, 800, 60):
+        draw.line((x, 350, x - 130, 600), fill=(100, 100, 98), width=3)
     colour = {
         "lantaarnpaal": (40, 40, 40),
         "takken": (40, 110, 40),
         "omgevallen-boom": (90, 60, 30),
     }.get(category, (30, 60, 150))
-    x = rng.randint(200, 900)
-    draw.rectangle((x, 300, x + 120, 780), fill=colour)
+    x = rng.randint(130, 600)
+    draw.rectangle((x, 200, x + 80, 520), fill=colour)
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=80)
     return SimpleUploadedFile(f"{category}.jpg", out.getvalue(), content_type="image/jpeg")
