@@ -75,6 +75,13 @@ def test_every_report_page_has_no_axe_violations(page: Any, settings: Any) -> No
     page.goto("/stad/melden")
     page.locator("#report-map").wait_for()
     check("report form with the map")
+    # Without a mouse: the map takes focus, Enter puts the pin in the middle.
+    page.locator("#report-map").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_latitude")).not_to_have_value("")
+    assert page.get_by_test_id("picked").inner_text() != ""
+    page.locator("#id_latitude").evaluate("node => { node.value = ''; }")  # errors again
     page.locator(submit).click()
     check("report form with errors")
     page.fill("#id_adres", "Markt 1")

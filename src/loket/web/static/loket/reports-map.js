@@ -133,6 +133,13 @@
     if (!isNaN(start.lat) && !isNaN(start.lng)) { place(start, "", true); }
   }
   map.on("click", function (event) { place(event.latlng, "", false); });
+  // Without a mouse: the arrow keys move the map (Leaflet), Enter or Space puts the pin in
+  // the middle, where the cross is while the map has focus.
+  el.addEventListener("keydown", function (event) {
+    if (event.target !== el || (event.key !== "Enter" && event.key !== " ")) { return; }
+    event.preventDefault();
+    place(map.getCenter(), "", false);
+  });
   address.addEventListener("input", function () {
     // A typed address replaces the pin only when it is looked up again.
     if (!marker) { latitude.value = ""; longitude.value = ""; }
