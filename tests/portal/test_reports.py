@@ -584,3 +584,18 @@ def test_malformed_parameters_are_a_clear_answer_not_a_500(
     assert Report.objects.count() == 1
     existing.refresh_from_db()
     assert not existing.is_open
+
+
+def test_a_logged_in_resident_follows_a_report_nearby_as_themselves(
+    client: Any, report_town: Any, settings: Any
+) -> None:
+    settings.LOKET_DEMO_LOGIN = True
+    emma = PersonFactory.create(municipality=report_town, bsn="111222333", email="", phone="")
+    existing = made(report_town).report
+    login(client, report_town, emma)
+    client.post(url("report_form", report_town), form(point=NEAR_MARKT))
+    check = client.get(url("report_check", report_town)).content.decode()
+    assert 'data-testid="nearby"' in check and 'id="follow-email"' not in check
+    response = client.post(url("report_follow_nearby", report_town), {"melding": existing.uuid})
+    assert response.status_code == 302
+    assert existing.followers.get(role=Follower.Role.FOLLOWER).person == emma
