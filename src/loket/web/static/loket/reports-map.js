@@ -79,6 +79,8 @@
     fetch(el.dataset.source, { headers: { Accept: "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (data) {
+        // Open reports drawn last, on top of those dealt with at the same rounded place.
+        data.features.sort(function (a, b) { return (a.properties.open ? 1 : 0) - (b.properties.open ? 1 : 0); });
         L.geoJSON(data, {
           pointToLayer: function (feature, latlng) {
             return L.circleMarker(latlng, {
