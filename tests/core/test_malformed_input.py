@@ -62,6 +62,11 @@ KNOWN_PARAMETERS = [
     "nummer", "inwoner", "persoon", "klaar", "ticket", "note", "kanaal", "slot", "products",
     "from", "days", "location", "start", "token", "first_name", "surname", "email", "phone",
     "language",
+    # public-space reports: the form, the duplicate check, following, the maps and Open311
+    "latitude", "longitude", "description", "category", "adres", "tekst", "photos", "volg",
+    "opgelost", "antwoord", "comment", "categorie", "sinds", "tot", "into", "samenvoegen",
+    "jurisdiction_id", "service_code", "service_request_id", "start_date", "end_date", "lat",
+    "long", "api_key", "address_string", "attribute[op-de-weg]",
 ]  # fmt: skip
 
 MALFORMED = [
@@ -93,6 +98,7 @@ class World:
     product: Any
     location: Any = None
     appointment: Any = None
+    report: Any = None
     tokens: dict[str, str] = field(default_factory=dict)
     staff: dict[str, Any] = field(default_factory=dict)
 
@@ -147,9 +153,11 @@ def world(catalogue: None, settings: Any) -> World:
     lead = StaffFactory.create(username="w-lead", role=Role.TEAM_LEAD, municipalities=[town])
     lead.teams.set([team])
     location, appointment, tokens = _an_appointment(town, person)
+    report, tokens["follow"] = _a_report(town)
     return World(
         location=location,
         appointment=appointment,
+        report=report,
         tokens=tokens,
         town=town,
         other=other,
@@ -177,6 +185,24 @@ def world(catalogue: None, settings: Any) -> World:
             "other_town": StaffFactory.create(username="w-elders", municipalities=[other]),
         },
     )
+
+
+def _a_report(town: Any) -> tuple[Any, str]:
+    """The town's boundary, categories and addresses, and a report with its follow link."""
+    from loket.reports.services import report_create
+    from tests.reports.conftest import MARKT, STAD_AREA, report_setup
+    from tests.reports.test_photos import jpeg_with_gps
+
+    report_setup(town, STAD_AREA)
+    made = report_create(
+        site=town,
+        point=MARKT,
+        category="lantaarnpaal",
+        description="De lamp brandt niet",
+        email="melder@example.org",
+        photos=[SimpleUploadedFile("lamp.jpg", jpeg_with_gps(80, 60))],
+    )
+    return made.report, made.token
 
 
 def _an_appointment(town: Any, person: Any) -> tuple[Any, Any, dict[str, str]]:
@@ -239,6 +265,7 @@ _UUID_OWNERS = [
     ("api/v1/cases/", "case"),
     ("<slug:municipality>/mijn/zaken/", "case"),
     ("werkplek/afspraken/", "appointment"),
+    ("werkplek/openbare-ruimte/", "report"),
     ("api/v1/appointments/", "appointment"),
     ("<slug:municipality>/afspraak/bevestigd/", "appointment"),
     ("<slug:municipality>/mijn/afspraken/", "appointment"),
@@ -273,7 +300,19 @@ def valid_values(route: str, name: str, converter: str, world: World) -> list[st
         return [str(world.location.desks.first().pk)]
     if name == "appointment":
         return [str(world.appointment.uuid)]
+    if name == "fmt":
+        return ["json"]
+    if name == "photo":
+        return [str(world.report.photos.get().pk)]
+    if name == "code":
+        return [world.report.category.code]
+    if name == "ident":
+        return [world.report.case.identification]
     if name == "token":
+        if route.startswith("open311/"):
+            return [str(world.report.uuid)]
+        if "melding" in route:
+            return [world.tokens["follow"]]
         return [world.tokens["move" if "verzetten" in route else "cancel"]]
     if name == "uuid":
         for start, owner in _UUID_OWNERS:
