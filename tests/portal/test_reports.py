@@ -599,3 +599,19 @@ def test_a_logged_in_resident_follows_a_report_nearby_as_themselves(
     response = client.post(url("report_follow_nearby", report_town), {"melding": existing.uuid})
     assert response.status_code == 302
     assert existing.followers.get(role=Follower.Role.FOLLOWER).person == emma
+
+
+def test_sending_twice_makes_one_report(client: Any, report_town: Any) -> None:
+    """The back button or a second click on "Verstuur": the thank-you page again, no second
+    report."""
+    report_via_site(client, report_town, email="a@example.org")
+    again = client.post(url("report_send", report_town))
+    assert again.status_code == 302 and again["Location"] == url("report_done", report_town)
+    assert Report.objects.count() == 1
+
+
+def test_a_refused_draft_can_be_corrected_and_sent(client: Any, report_town: Any) -> None:
+    client.post(url("report_form", report_town), form(phone="030 123 4567"))
+    assert client.post(url("report_send", report_town)).status_code == 422
+    report_via_site(client, report_town, phone="06 12345678")
+    assert Report.objects.get().followers.get().phone == "+31612345678"

@@ -605,8 +605,23 @@ def report_send(request: MunicipalityRequest, municipality: str) -> HttpResponse
     with nothing stored."""
     current = _enter(request, municipality)
     draft = _draft(request, current, complete=True)
+    done = request.session.get(DONE_KEY)
+    if draft is None and isinstance(done, dict) and done.get("site") == current.slug:
+        return redirect(_url("portal:report_done", current))  # sent already (a second click)
     if request.method != "POST" or draft is None:
         return redirect(_url("portal:report_form", current))
+    # One report per draft, also when the button is clicked twice at once: the shared cache
+    # makes ``add`` atomic across web processes; the second click finds the first one's page.
+    sending = f"report-send:{draft['key']}"
+    if not cache.add(sending, "1", timeout=120):
+        return redirect(_url("portal:report_done", current))
+    response = _send(request, current, draft)
+    if DRAFT_KEY in request.session:  # not sent (refused, photos expired): may be sent again
+        cache.delete(sending)
+    return response
+
+
+def _send(request: HttpRequest, current: Municipality, draft: dict[str, Any]) -> HttpResponse:
     photos = _held_photos(draft)
     if photos is None:
         messages.error(request, _("Your photos have expired. Please add them again."))
