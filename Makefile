@@ -60,7 +60,9 @@ typecheck: install-dev
 ## bench: benchmarks that print figures. The outbox on SQLite; with PostgreSQL reachable also the
 ## outbox there, the outbox while workers are killed at random (loket_crash, recreated),
 ## appointments (availability, booking, the waiting-room screen; loket_bench_appointments, made
-## and dropped by the script, bench/results/appointments.json), and the
+## and dropped by the script, bench/results/appointments.json), public-space reports (nearby
+## duplicates, Open311 requests, report_create with 8 clients on 500,000 reports;
+## loket_bench_reports, made and dropped by the script, bench/results/reports.json), and the
 ## load test of every main path on the synthetic organisation (generated into BENCH_SCALE_DB the
 ## first time: about 1,000,000 cases and 3,000,000 contacts).
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
@@ -73,6 +75,7 @@ bench: install-dev
 	  BENCH_DATABASE_URL=$(BENCH_PG)/loket_bench $(BIN)/python bench/notifications.py && \
 	  BENCH_DATABASE_URL=$(BENCH_PG)/loket_crash $(BIN)/python bench/notifications_crash.py && \
 	  BENCH_DATABASE_URL=$(BENCH_PG)/loket_bench_appointments $(BIN)/python bench/appointments.py && \
+	  BENCH_DATABASE_URL=$(BENCH_PG)/loket_bench_reports $(BIN)/python bench/reports.py && \
 	  $(BIN)/python bin/pg-ready "$(BENCH_PG)/postgres" --ensure $(BENCH_SCALE_DB) && \
 	  BENCH_DATABASE_URL=$(BENCH_PG)/$(BENCH_SCALE_DB) $(BIN)/python bench/load.py; \
 	else echo "PostgreSQL not reachable at $(BENCH_PG): PostgreSQL benchmarks skipped"; fi
