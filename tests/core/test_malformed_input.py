@@ -66,7 +66,8 @@ KNOWN_PARAMETERS = [
     "latitude", "longitude", "description", "category", "adres", "tekst", "photos", "volg",
     "opgelost", "antwoord", "comment", "categorie", "sinds", "tot", "into", "samenvoegen",
     "jurisdiction_id", "service_code", "service_request_id", "start_date", "end_date", "lat",
-    "long", "api_key", "address_string", "attribute[op-de-weg]",
+    "long", "api_key", "address_string", "attribute[op-de-weg]", "plek", "melding", "actie",
+    "toelichting", "wijzigen", "since", "until", "other", "direction", "confirm",
 ]  # fmt: skip
 
 MALFORMED = [

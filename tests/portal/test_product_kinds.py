@@ -12,13 +12,14 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from loket.cases.models import Case
 from loket.cases.services import case_set_status
 from loket.catalogue.kinds import Kind, phrases
 from loket.lib.calendar import AMSTERDAM
 from loket.notifications.models import OutboxMessage
+from loket.reports.services import report_create
 from tests.factories import make_case
 from tests.portal.conftest import login
+from tests.reports.conftest import MARKT, STAD_AREA, report_setup
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_login_on")]
 
@@ -53,41 +54,35 @@ def test_report_product_page_says_melden_and_an_application_still_says_aanvragen
 def test_reporting_online_speaks_of_a_report_from_form_to_mijn_loket(
     client: Any, town: Any, resident: Any
 ) -> None:
+    report_setup(town, STAD_AREA)
     login(client, town, resident)
     with time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=AMSTERDAM), tick=False):
-        form = text(client.get(url("apply", town, product=REPORT)))
-        assert "Melden: Melding openbare ruimte" in form
+        # The former application form's address leads to the report form with the map.
+        old = client.get(url("apply", town, product=REPORT))
+        assert old.status_code == 301 and old["Location"] == url("report_form", town)
+        form = text(client.get(url("report_form", town)))
         assert_report_words(form)
-        client.post(
-            url("apply", town, product=REPORT),
-            {
-                "soort": "verlichting",
-                "plek": "Lindelaan 3",
-                "omschrijving": "Lamp is kapot.",
-                "email": "emma@example.org",
-            },
+        made = report_create(
+            site=town,
+            point=MARKT,
+            category="lantaarnpaal",
+            description="Lamp is kapot.",
+            person=resident,
         )
-        check = client.get(url("apply_check", town, product=REPORT))
-        assert "Melding versturen" in text(check)
-        assert_report_words(text(check))
-        key = re.search(r'name="submission_key" value="(\w+)"', check.content.decode())[1]  # type: ignore[index]
-        sent = client.post(url("apply_send", town, product=REPORT), {"submission_key": key})
-        case = Case.objects.get()
-        received = text(client.get(sent["Location"]))
-        # 5 working days from Monday 23 November 2026: Monday 30 November.
-        assert "We hebben uw melding ontvangen" in received
-        assert "We hebben uw melding “Melding openbare ruimte” ontvangen." in received
-        assert "We handelen uw melding uiterlijk op 30 november af." in received
-        assert "Uw melding volgen" in received
+        case = made.report.case
+        # 10 working days (the street-light category's norm) from Monday 23 November 2026:
+        # Monday 7 December.
+        received = OutboxMessage.objects.get(event="case_received", case=case).body_text
+        assert "We handelen uw melding uiterlijk op 7 december 2026 af." in received
         assert_report_words(received)
 
         page = text(client.get(url("mijn_case", town, uuid=case.uuid)))
         assert "Waar uw melding nu is" in page
-        assert "We handelen uw melding uiterlijk op 30 november af." in page
+        assert "We handelen uw melding uiterlijk op 7 december af." in page
         assert_report_words(page)
         home = text(client.get(url("mijn", town)))
         assert "Melding Zaaknummer" in home  # the kind, as a tag before the reference
-        assert "We handelen uw melding uiterlijk op 30 november af." in home
+        assert "We handelen uw melding uiterlijk op 7 december af." in home
         assert_report_words(home)
 
 

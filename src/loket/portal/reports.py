@@ -417,6 +417,11 @@ def _draft_data(draft: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def old_form(request: MunicipalityRequest, municipality: str) -> HttpResponse:
+    """The address of the application form reports once had: the report form now."""
+    return redirect(_url("portal:report_form", _enter(request, municipality)), permanent=True)
+
+
 def report_form(request: MunicipalityRequest, municipality: str) -> HttpResponse:
     """The report form; a valid one is kept as the draft and the check step follows."""
     current = _enter(request, municipality)

@@ -16,6 +16,9 @@ urlpatterns = [
     path("mijn/inloggen/demo", login.demo_login, name="demo_login"),
     path("mijn/uitloggen", login.logout, name="logout"),
     path("mijn/voorkeuren", preferences.preferences, name="mijn_preferences"),
+    # A public-space report has its own form, with the map, for everyone (issue 15); the
+    # address of the former application form leads there.
+    path("mijn/aanvragen/melding-openbare-ruimte", reports.old_form, name="report_old_form"),
     path("mijn/aanvragen/<slug:product>", apply.apply, name="apply"),
     path("mijn/aanvragen/<slug:product>/controleren", apply.apply_check, name="apply_check"),
     path("mijn/aanvragen/<slug:product>/versturen", apply.apply_send, name="apply_send"),

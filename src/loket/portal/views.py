@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from loket.catalogue.models import Channel, Product
 from loket.lib.params import text_param
 from loket.portal.selectors import CURATED_TOP_TASKS, TOP_TASKS, top_task_ids
+from loket.reports.services import REPORT_PRODUCT
 from loket.tenancy.face import Face, logo_of
 from loket.tenancy.models import Municipality
 from loket.tenancy.requests import MunicipalityRequest
@@ -78,6 +79,11 @@ def channel_lines(product: Product, face: Face, municipality_slug: str) -> list[
             by_appointment = face.counter_by_appointment or bool(product.appointment_minutes)
             note = _("by appointment") if by_appointment else face.counter_hours
             lines.append(ChannelLine(label, face.visiting_one_line, "", note, True))
+        elif code == Channel.WEB and product.slug == REPORT_PRODUCT:
+            href = reverse("portal:report_form", kwargs={"municipality": municipality_slug})
+            lines.append(
+                ChannelLine(_("Online"), _("on the map"), href, _("also without logging in"))
+            )
         elif code == Channel.WEB and product.online_request and product.request_form:
             href = reverse(
                 "portal:apply", kwargs={"municipality": municipality_slug, "product": product.slug}
