@@ -62,7 +62,15 @@ MUNICIPALITIES = (
 # (username, first name, last name, role, partner slug or None, team slugs, municipality slugs)
 STAFF: tuple[tuple[str, str, str, Role, str | None, tuple[str, ...], tuple[str, ...]], ...] = (
     ("balie", "Bente", "Kaya", Role.FRONT_OFFICE, None, ("klantcontactcentrum",), ()),
-    ("behandelaar", "Ruben", "de Wit", Role.CASE_WORKER, None, ("publiekszaken", "parkeren"), ()),
+    (
+        "behandelaar",
+        "Ruben",
+        "de Wit",
+        Role.CASE_WORKER,
+        None,
+        ("publiekszaken", "parkeren", "beheer-openbare-ruimte"),
+        (),
+    ),
     ("vergunningen", "Sanne", "Postma", Role.CASE_WORKER, None, ("vergunningen",), ()),
     ("teamleider", "Petra", "Hoekstra", Role.TEAM_LEAD, None, ("publiekszaken",), ()),
     ("waterdal", "Koen", "Maas", Role.CASE_WORKER, None, ("publiekszaken",), ("waterdal",)),

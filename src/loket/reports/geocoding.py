@@ -52,7 +52,7 @@ def search(query: str, municipalities: list[Municipality]) -> list[Found]:
     ]
 
 
-def nearest(point: Point, municipalities: list[Municipality], within_m: float = 150) -> str:
+def nearest(point: Point, municipalities: list[Municipality], within_m: float = 100) -> str:
     """The address nearest ``point`` within ``within_m`` metres, or ""."""
     if settings.LOKET_GEOCODER == "pdok":
         return _pdok_reverse(point)
@@ -61,7 +61,7 @@ def nearest(point: Point, municipalities: list[Municipality], within_m: float = 
         municipality__in=municipalities,
         latitude__range=(box.south, box.north),
         longitude__range=(box.west, box.east),
-    )
+    ).only("street", "number", "city", "latitude", "longitude")
     best = min(
         candidates,
         key=lambda address: distance_m(point, Point(address.latitude, address.longitude)),

@@ -175,6 +175,8 @@ class Address(models.Model):
         verbose_name = _("address on the map")
         verbose_name_plural = _("addresses on the map")
         ordering = ["city", "street", "number"]
+        # The nearest address to a new report's point: a box on these two first.
+        indexes = [models.Index(fields=["latitude", "longitude"], name="address_place")]
 
     def __str__(self) -> str:
         return " ".join(part for part in (self.street, self.number) if part) + f", {self.city}"
