@@ -329,8 +329,8 @@ def test_a_service_definition_lists_its_attributes(client: Client, report_town: 
 def test_the_jurisdiction_is_required_while_there_are_several(
     client: Client, report_towns: tuple[Municipality, Municipality]
 ) -> None:
-    assert error_of(get(client, "services.json"), 400) == "jurisdiction_id required"
-    assert error_of(get(client, "requests.xml"), 400) == "jurisdiction_id required"
+    assert error_of(get(client, "services.json"), 400) == "jurisdiction_id is verplicht"
+    assert error_of(get(client, "requests.xml"), 400) == "jurisdiction_id is verplicht"
     assert "nergens" in error_of(get(client, "services.json", jurisdiction_id="nergens"), 404)
     # One municipality left: it may be left out.
     Municipality.objects.exclude(slug="stad").update(is_active=False)
@@ -592,7 +592,7 @@ def test_posting_a_request(
     report = Report.objects.get()
     assert answer["service_request_id"] == ident(report)
     assert answer["account_id"] is None
-    assert "handled by" in answer["service_notice"] or "afgehandeld" in answer["service_notice"]
+    assert "af te handelen" in answer["service_notice"]  # Dutch, the default language
     assert report.source == Report.Source.OPEN311
     assert report.client == app[0]
     assert report.category.code == "lantaarnpaal"

@@ -4,9 +4,11 @@ position, and is no larger than MAX_SIDE; what is not an image is refused."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from loket.reports.errors import PhotoRefused
@@ -14,8 +16,17 @@ from loket.reports.photos import MAX_SIDE, clean_photo
 from loket.reports.services import report_create
 from tests.reports.conftest import MARKT
 
+# The refusals are matched in English (the Dutch ones are the catalogue's).
+pytestmark = pytest.mark.usefixtures("english")
+
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
 
 
 def jpeg_with_gps(width: int = 2400, height: int = 1200, *, orientation: int = 1) -> bytes:
