@@ -139,9 +139,9 @@ class Boundary(models.Model):
         return str(self.municipality)
 
     def clean(self) -> None:
-        from loket.lib.geo import Area
-
         from shapely.errors import GEOSException, ShapelyError
+
+        from loket.lib.geo import Area
 
         try:
             box = Area(self.geojson).box
