@@ -89,7 +89,7 @@ def test_a_tree_that_keeps_its_layers_passes(tmp_path: Path) -> None:
             "import cycle between cases, contacts:",
         ),
         # An app the layers do not know yet.
-        ({"reports/models.py": "\n"}, "reports: an app without a layer"),
+        ({"complaints/models.py": "\n"}, "complaints: an app without a layer"),
     ],
 )
 def test_a_planted_violation_fails(tmp_path: Path, planted: dict[str, str], expected: str) -> None:
