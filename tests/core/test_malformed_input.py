@@ -616,6 +616,8 @@ def _area(route: str) -> str:
         return "api"
     if route.startswith("werkplek/"):
         return "workbench"
+    if route.startswith("open311/"):
+        return "open311"  # public, or a client's api_key: no login changes what it does
     return "site"  # the portal, the front page, the language switch, the login callback
 
 
@@ -623,7 +625,12 @@ def _area(route: str) -> str:
 # as they do to anonymous visitors, which are walked everywhere.
 FULL = Depth(paths=True, together=len(MALFORMED), alone=2, bodies=True)
 PLAN: dict[str, dict[str, Depth]] = {
-    "anonymous": {"api": Depth(paths=True), "workbench": Depth(paths=True), "site": FULL},
+    "anonymous": {
+        "api": Depth(paths=True),
+        "workbench": Depth(paths=True),
+        "site": FULL,
+        "open311": FULL,
+    },
     "resident": {"site": FULL},
     "administrator": {"api": replace(FULL, alone=len(MALFORMED)), "workbench": FULL},
     "case_worker": {"api": Depth(), "workbench": Depth(bodies=True)},
