@@ -27,7 +27,18 @@ def demo() -> dict[str, int]:
     return load_demo()
 
 
-def test_demo_has_what_the_readme_promises(demo: dict[str, int]) -> None:
+def test_the_demo(client: Any, demo: dict[str, int]) -> None:
+    """One load of the demo (about 15 s), checked from every side in turn; the checks that add
+    to it (a new case, loading again) come last."""
+    _demo_has_what_the_readme_promises(demo)
+    _status_history_is_consistent(demo)
+    _demo_accounts_log_in_and_see_their_work(client, demo)
+    _demo_has_notices_of_default_with_their_penalty(demo)
+    _identifications_are_unique_and_continue_after_the_demo(demo)
+    _loading_twice_does_not_duplicate(demo)
+
+
+def _demo_has_what_the_readme_promises(demo: dict[str, int]) -> None:
     municipalities = Municipality.objects.order_by("name")
     assert [m.name for m in municipalities] == ["Beekveld", "Lindeoord", "Waterdal"]
     assert {
@@ -53,7 +64,7 @@ def test_demo_has_what_the_readme_promises(demo: dict[str, int]) -> None:
     assert set(Contact.objects.values_list("channel", flat=True)) >= {"telefoon", "balie", "web"}
 
 
-def test_status_history_is_consistent(demo: dict[str, int]) -> None:
+def _status_history_is_consistent(demo: dict[str, int]) -> None:
     for case in Case.objects.select_related("status", "case_type")[:300]:
         history = list(case.statuses.select_related("step"))
         assert history[0].step.code == "ontvangen"
@@ -66,7 +77,7 @@ def test_status_history_is_consistent(demo: dict[str, int]) -> None:
         assert (case.closed_at is not None) == (case.status == case.case_type.final_step)
 
 
-def test_identifications_are_unique_and_continue_after_the_demo(demo: dict[str, int]) -> None:
+def _identifications_are_unique_and_continue_after_the_demo(demo: dict[str, int]) -> None:
     duplicates = (
         Case.objects.values("municipality", "identification")
         .annotate(n=Count("pk"))
@@ -88,7 +99,7 @@ def test_identifications_are_unique_and_continue_after_the_demo(demo: dict[str, 
     assert int(new.identification.rsplit("-", 1)[1]) == int(highest.rsplit("-", 1)[1]) + 1
 
 
-def test_loading_twice_does_not_duplicate(demo: dict[str, int]) -> None:
+def _loading_twice_does_not_duplicate(demo: dict[str, int]) -> None:
     counts = (
         Case.objects.count(),
         Contact.objects.count(),
@@ -105,7 +116,7 @@ def test_loading_twice_does_not_duplicate(demo: dict[str, int]) -> None:
     )
 
 
-def test_demo_accounts_log_in_and_see_their_work(client: Any, demo: dict[str, int]) -> None:
+def _demo_accounts_log_in_and_see_their_work(client: Any, demo: dict[str, int]) -> None:
     assert client.login(username="waterdal", password="demo")
     page = client.get(reverse("workbench:dashboard")).content.decode()
     assert "Waterdal" in page and "Beekveld" not in page
@@ -118,7 +129,7 @@ def test_demo_accounts_log_in_and_see_their_work(client: Any, demo: dict[str, in
     assert "<td>Wmo: hulp en ondersteuning thuis</td>" in listing
 
 
-def test_demo_has_notices_of_default_with_their_penalty(demo: dict[str, int]) -> None:
+def _demo_has_notices_of_default_with_their_penalty(demo: dict[str, int]) -> None:
     """Awb 4:17: a few overdue cases carry a notice, so the penalty panel has something."""
     from loket.cases.models import DefaultNotice
     from loket.cases.services import case_penalty
